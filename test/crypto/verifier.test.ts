@@ -1,0 +1,90 @@
+import { p256 } from '@noble/curves/nist.js'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CURVE_ORDER, decodeSignature, encodeDer, encodeP1363 } from '../../src/crypto/ecdsa.js'
+import type { Verifier, VerifyRequest } from '../../src/crypto/verifier.js'
+import { defaultVerifier } from '../../src/crypto/verifier-default.js'
+import { NobleVerifier } from '../../src/crypto/verifier-noble.js'
+import { WebCryptoVerifier } from '../../src/crypto/verifier-webcrypto.js'
+
+const keys = Array.from({ length: 4 }, () => p256.utils.randomSecretKey())
+const publicKeys = keys.map((k) => p256.getPublicKey(k, false))
+
+const verifiers: Array<[string, () => Verifier]> = [
+  ['webcrypto', () => new WebCryptoVerifier()],
+  ['noble (default window 8)', () => new NobleVerifier()],
+  ['noble without tables', () => new NobleVerifier({ precomputeWindow: 0 })]
+]
+
+describe.each(verifiers)('%s verifier vs @noble/curves', (_name, make) => {
+  const verifier = make()
+
+  it('agrees with p256.verify on genuine, tampered and high-S signatures', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 0, max: keys.length - 1 }), fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.boolean(), fc.boolean(),
+      async (k, message, flipAt, compressed, p1363) => {
+        const secret = keys[k] as Uint8Array
+        const publicKey = p256.getPublicKey(secret, compressed)
+        const sig = decodeSignature(p256.sign(message, secret, { format: 'der' })) as { r: bigint, s: bigint }
+        const encode = p1363 ? encodeP1363 : encodeDer
+        const format = p1363 ? 'p1363' as const : 'der' as const
+        const good: VerifyRequest = { publicKey, message, signature: encode(sig), format }
+        expect(await verifier.verify(good)).toBe(true)
+
+        const tamperedMessage = Uint8Array.of(...message, 0)
+        if (message.length > 0) tamperedMessage[flipAt % message.length] = ((tamperedMessage[flipAt % message.length] as number) ^ 0x80)
+        const tampered = { ...good, message: tamperedMessage }
+        expect(await verifier.verify(tampered)).toBe(p256.verify(encode(sig), tamperedMessage, publicKey, { format: p1363 ? 'compact' : 'der', lowS: false }))
+
+        // The same signature with s → n − s is mathematically valid but high-S: Fabric rejects it.
+        const high = { ...good, signature: encode({ r: sig.r, s: CURVE_ORDER - sig.s }) }
+        expect(await verifier.verify(high)).toBe(false)
+        expect(await make().verify(high)).toBe(false)
+        expect(await new (verifier.constructor as new (o: { lowS: boolean }) => Verifier)({ lowS: false }).verify(high)).toBe(true)
+      }), { numRuns: 40 })
+  })
+
+  it('verifyBatch returns verdicts in request order', async () => {
+    const requests: VerifyRequest[] = []
+    const expected: boolean[] = []
+    for (let i = 0; i < 60; i++) {
+      const message = Uint8Array.of(i, i >> 8)
+      const k = i % keys.length
+      const signature = p256.sign(message, keys[k] as Uint8Array, { format: 'der' })
+      const ok = i % 3 !== 0
+      requests.push({ publicKey: publicKeys[k] as Uint8Array, message: ok ? message : Uint8Array.of(255, i), signature })
+      expected.push(ok)
+    }
+    expect(await verifier.verifyBatch(requests)).toEqual(expected)
+  })
+
+  it('returns false, never throws, for junk input', async () => {
+    const message = Uint8Array.of(1)
+    const signature = p256.sign(message, keys[0] as Uint8Array, { format: 'der' })
+    const junk: unknown[] = [
+      { publicKey: new Uint8Array(65), message, signature },
+      { publicKey: Uint8Array.of(4), message, signature },
+      { publicKey: publicKeys[0], message, signature: new Uint8Array(0) },
+      { publicKey: publicKeys[0], message, signature, format: 'p1363' },
+      { publicKey: publicKeys[0], message: 'text', signature },
+      { publicKey: 'key', message, signature },
+      { publicKey: publicKeys[0], message, signature: null }
+    ]
+    for (const request of junk) expect(await verifier.verify(request as VerifyRequest)).toBe(false)
+  })
+})
+
+describe('defaultVerifier', () => {
+  const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
+  afterEach(() => { if (original !== undefined) Object.defineProperty(globalThis, 'crypto', original) })
+
+  it('picks WebCrypto when crypto.subtle exists, noble otherwise', async () => {
+    expect(defaultVerifier().name).toBe('webcrypto')
+    Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) }, configurable: true })
+    const fallback = defaultVerifier()
+    expect(fallback.name).toBe('noble')
+    const message = Uint8Array.of(9)
+    const signature = p256.sign(message, keys[1] as Uint8Array, { format: 'der' })
+    expect(await fallback.verify({ publicKey: publicKeys[1] as Uint8Array, message, signature })).toBe(true)
+  })
+})
