@@ -206,7 +206,7 @@ export namespace LastConfig {
 }
 
 export interface Metadata {
-  value: Uint8Array<ArrayBuffer>
+  value: Uint8Array
   signatures: MetadataSignature[]
 }
 
@@ -319,24 +319,24 @@ export namespace Metadata {
 
   export interface MetadataValueFieldEvent {
     field: '$.value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface MetadataSignaturesSignatureHeaderFieldEvent {
     field: '$.signatures[].signatureHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface MetadataSignaturesSignatureFieldEvent {
     field: '$.signatures[].signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface MetadataSignaturesIdentifierHeaderFieldEvent {
     field: '$.signatures[].identifierHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -354,9 +354,9 @@ export namespace Metadata {
 }
 
 export interface MetadataSignature {
-  signatureHeader: Uint8Array<ArrayBuffer>
-  signature: Uint8Array<ArrayBuffer>
-  identifierHeader: Uint8Array<ArrayBuffer>
+  signatureHeader: Uint8Array
+  signature: Uint8Array
+  identifierHeader: Uint8Array
 }
 
 export namespace MetadataSignature {
@@ -462,17 +462,17 @@ export namespace MetadataSignature {
 
   export interface MetadataSignatureSignatureHeaderFieldEvent {
     field: '$.signatureHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface MetadataSignatureSignatureFieldEvent {
     field: '$.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface MetadataSignatureIdentifierHeaderFieldEvent {
     field: '$.identifierHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<MetadataSignature>): Uint8Array<ArrayBuffer> {
@@ -490,7 +490,7 @@ export namespace MetadataSignature {
 
 export interface IdentifierHeader {
   identifier: number
-  nonce: Uint8Array<ArrayBuffer>
+  nonce: Uint8Array
 }
 
 export namespace IdentifierHeader {
@@ -584,7 +584,7 @@ export namespace IdentifierHeader {
 
   export interface IdentifierHeaderNonceFieldEvent {
     field: '$.nonce'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<IdentifierHeader>): Uint8Array<ArrayBuffer> {
@@ -601,8 +601,8 @@ export namespace IdentifierHeader {
 }
 
 export interface Header {
-  channelHeader: Uint8Array<ArrayBuffer>
-  signatureHeader: Uint8Array<ArrayBuffer>
+  channelHeader: Uint8Array
+  signatureHeader: Uint8Array
 }
 
 export namespace Header {
@@ -691,12 +691,12 @@ export namespace Header {
 
   export interface HeaderChannelHeaderFieldEvent {
     field: '$.channelHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface HeaderSignatureHeaderFieldEvent {
     field: '$.signatureHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Header>): Uint8Array<ArrayBuffer> {
@@ -719,8 +719,8 @@ export interface ChannelHeader {
   channelId: string
   txId: string
   epoch: number
-  extension: Uint8Array<ArrayBuffer>
-  tlsCertHash: Uint8Array<ArrayBuffer>
+  extension: Uint8Array
+  tlsCertHash: Uint8Array
 }
 
 export namespace ChannelHeader {
@@ -947,12 +947,12 @@ export namespace ChannelHeader {
 
   export interface ChannelHeaderExtensionFieldEvent {
     field: '$.extension'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChannelHeaderTlsCertHashFieldEvent {
     field: '$.tlsCertHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<ChannelHeader>): Uint8Array<ArrayBuffer> {
@@ -969,8 +969,8 @@ export namespace ChannelHeader {
 }
 
 export interface SignatureHeader {
-  creator: Uint8Array<ArrayBuffer>
-  nonce: Uint8Array<ArrayBuffer>
+  creator: Uint8Array
+  nonce: Uint8Array
 }
 
 export namespace SignatureHeader {
@@ -1059,12 +1059,12 @@ export namespace SignatureHeader {
 
   export interface SignatureHeaderCreatorFieldEvent {
     field: '$.creator'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface SignatureHeaderNonceFieldEvent {
     field: '$.nonce'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<SignatureHeader>): Uint8Array<ArrayBuffer> {
@@ -1082,7 +1082,7 @@ export namespace SignatureHeader {
 
 export interface Payload {
   header?: Header
-  data: Uint8Array<ArrayBuffer>
+  data: Uint8Array
 }
 
 export namespace Payload {
@@ -1172,17 +1172,17 @@ export namespace Payload {
 
   export interface PayloadHeaderChannelHeaderFieldEvent {
     field: '$.header.channelHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface PayloadHeaderSignatureHeaderFieldEvent {
     field: '$.header.signatureHeader'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface PayloadDataFieldEvent {
     field: '$.data'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
@@ -1199,8 +1199,8 @@ export namespace Payload {
 }
 
 export interface Envelope {
-  payload: Uint8Array<ArrayBuffer>
-  signature: Uint8Array<ArrayBuffer>
+  payload: Uint8Array
+  signature: Uint8Array
 }
 
 export namespace Envelope {
@@ -1289,12 +1289,12 @@ export namespace Envelope {
 
   export interface EnvelopePayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface EnvelopeSignatureFieldEvent {
     field: '$.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
@@ -1426,24 +1426,24 @@ export namespace Block {
 
   export interface BlockHeaderPreviousHashFieldEvent {
     field: '$.header.previousHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface BlockHeaderDataHashFieldEvent {
     field: '$.header.dataHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface BlockDataDataFieldEvent {
     field: '$.data.data[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface BlockMetadataMetadataFieldEvent {
     field: '$.metadata.metadata[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
@@ -1461,8 +1461,8 @@ export namespace Block {
 
 export interface BlockHeader {
   number: number
-  previousHash: Uint8Array<ArrayBuffer>
-  dataHash: Uint8Array<ArrayBuffer>
+  previousHash: Uint8Array
+  dataHash: Uint8Array
 }
 
 export namespace BlockHeader {
@@ -1573,12 +1573,12 @@ export namespace BlockHeader {
 
   export interface BlockHeaderPreviousHashFieldEvent {
     field: '$.previousHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface BlockHeaderDataHashFieldEvent {
     field: '$.dataHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<BlockHeader>): Uint8Array<ArrayBuffer> {
@@ -1595,7 +1595,7 @@ export namespace BlockHeader {
 }
 
 export interface BlockData {
-  data: Uint8Array<ArrayBuffer>[]
+  data: Uint8Array[]
 }
 
 export namespace BlockData {
@@ -1686,7 +1686,7 @@ export namespace BlockData {
   export interface BlockDataDataFieldEvent {
     field: '$.data[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<BlockData>): Uint8Array<ArrayBuffer> {
@@ -1703,7 +1703,7 @@ export namespace BlockData {
 }
 
 export interface BlockMetadata {
-  metadata: Uint8Array<ArrayBuffer>[]
+  metadata: Uint8Array[]
 }
 
 export namespace BlockMetadata {
@@ -1794,7 +1794,7 @@ export namespace BlockMetadata {
   export interface BlockMetadataMetadataFieldEvent {
     field: '$.metadata[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<BlockMetadata>): Uint8Array<ArrayBuffer> {
@@ -1812,7 +1812,7 @@ export namespace BlockMetadata {
 
 export interface OrdererBlockMetadata {
   lastConfig?: LastConfig
-  consenterMetadata: Uint8Array<ArrayBuffer>
+  consenterMetadata: Uint8Array
 }
 
 export namespace OrdererBlockMetadata {
@@ -1907,7 +1907,7 @@ export namespace OrdererBlockMetadata {
 
   export interface OrdererBlockMetadataConsenterMetadataFieldEvent {
     field: '$.consenterMetadata'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<OrdererBlockMetadata>): Uint8Array<ArrayBuffer> {
@@ -1925,7 +1925,7 @@ export namespace OrdererBlockMetadata {
 
 export interface SerializedIdentity {
   mspid: string
-  idBytes: Uint8Array<ArrayBuffer>
+  idBytes: Uint8Array
 }
 
 export namespace SerializedIdentity {
@@ -2019,7 +2019,7 @@ export namespace SerializedIdentity {
 
   export interface SerializedIdentityIdBytesFieldEvent {
     field: '$.idBytes'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<SerializedIdentity>): Uint8Array<ArrayBuffer> {
@@ -2037,7 +2037,7 @@ export namespace SerializedIdentity {
 
 export interface MSPPrincipal {
   principalClassification: MSPPrincipal.Classification
-  principal: Uint8Array<ArrayBuffer>
+  principal: Uint8Array
 }
 
 export namespace MSPPrincipal {
@@ -2153,7 +2153,7 @@ export namespace MSPPrincipal {
 
   export interface MSPPrincipalPrincipalFieldEvent {
     field: '$.principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<MSPPrincipal>): Uint8Array<ArrayBuffer> {
@@ -2172,7 +2172,7 @@ export namespace MSPPrincipal {
 export interface OrganizationUnit {
   mspIdentifier: string
   organizationalUnitIdentifier: string
-  certifiersIdentifier: Uint8Array<ArrayBuffer>
+  certifiersIdentifier: Uint8Array
 }
 
 export namespace OrganizationUnit {
@@ -2288,7 +2288,7 @@ export namespace OrganizationUnit {
 
   export interface OrganizationUnitCertifiersIdentifierFieldEvent {
     field: '$.certifiersIdentifier'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<OrganizationUnit>): Uint8Array<ArrayBuffer> {
@@ -2645,7 +2645,7 @@ export namespace CombinedPrincipal {
 
   export interface CombinedPrincipalPrincipalsPrincipalFieldEvent {
     field: '$.principals[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -2664,7 +2664,7 @@ export namespace CombinedPrincipal {
 
 export interface Policy {
   type: number
-  value: Uint8Array<ArrayBuffer>
+  value: Uint8Array
 }
 
 export namespace Policy {
@@ -2758,7 +2758,7 @@ export namespace Policy {
 
   export interface PolicyValueFieldEvent {
     field: '$.value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Policy>): Uint8Array<ArrayBuffer> {
@@ -2928,7 +2928,7 @@ export namespace SignaturePolicyEnvelope {
 
   export interface SignaturePolicyEnvelopeIdentitiesPrincipalFieldEvent {
     field: '$.identities[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -3469,7 +3469,7 @@ export namespace ApplicationPolicy {
 
   export interface ApplicationPolicySignaturePolicyIdentitiesPrincipalFieldEvent {
     field: '$.signaturePolicy.identities[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -3627,15 +3627,15 @@ export namespace ChaincodeID {
 }
 
 export interface ChaincodeInput {
-  args: Uint8Array<ArrayBuffer>[]
-  decorations: Map<string, Uint8Array<ArrayBuffer>>
+  args: Uint8Array[]
+  decorations: Map<string, Uint8Array>
   isInit: boolean
 }
 
 export namespace ChaincodeInput {
   export interface ChaincodeInput$decorationsEntry {
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export namespace ChaincodeInput$decorationsEntry {
@@ -3729,7 +3729,7 @@ export namespace ChaincodeInput {
 
     export interface ChaincodeInput$decorationsEntryValueFieldEvent {
       field: '$.value'
-      value: Uint8Array<ArrayBuffer>
+      value: Uint8Array
     }
 
     export function encode (obj: Partial<ChaincodeInput$decorationsEntry>): Uint8Array<ArrayBuffer> {
@@ -3886,13 +3886,13 @@ export namespace ChaincodeInput {
   export interface ChaincodeInputArgsFieldEvent {
     field: '$.args[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeInputDecorationsFieldEvent {
     field: '$.decorations{}'
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeInputIsInitFieldEvent {
@@ -4085,13 +4085,13 @@ export namespace ChaincodeSpec {
   export interface ChaincodeSpecInputArgsFieldEvent {
     field: '$.input.args[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeSpecInputDecorationsFieldEvent {
     field: '$.input.decorations{}'
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeSpecInputIsInitFieldEvent {
@@ -4119,7 +4119,7 @@ export namespace ChaincodeSpec {
 
 export interface ChaincodeDeploymentSpec {
   chaincodeSpec?: ChaincodeSpec
-  codePackage: Uint8Array<ArrayBuffer>
+  codePackage: Uint8Array
 }
 
 export namespace ChaincodeDeploymentSpec {
@@ -4230,13 +4230,13 @@ export namespace ChaincodeDeploymentSpec {
   export interface ChaincodeDeploymentSpecChaincodeSpecInputArgsFieldEvent {
     field: '$.chaincodeSpec.input.args[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeDeploymentSpecChaincodeSpecInputDecorationsFieldEvent {
     field: '$.chaincodeSpec.input.decorations{}'
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeDeploymentSpecChaincodeSpecInputIsInitFieldEvent {
@@ -4251,7 +4251,7 @@ export namespace ChaincodeDeploymentSpec {
 
   export interface ChaincodeDeploymentSpecCodePackageFieldEvent {
     field: '$.codePackage'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<ChaincodeDeploymentSpec>): Uint8Array<ArrayBuffer> {
@@ -4361,13 +4361,13 @@ export namespace ChaincodeInvocationSpec {
   export interface ChaincodeInvocationSpecChaincodeSpecInputArgsFieldEvent {
     field: '$.chaincodeSpec.input.args[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeInvocationSpecChaincodeSpecInputDecorationsFieldEvent {
     field: '$.chaincodeSpec.input.decorations{}'
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeInvocationSpecChaincodeSpecInputIsInitFieldEvent {
@@ -4394,8 +4394,8 @@ export namespace ChaincodeInvocationSpec {
 }
 
 export interface SignedProposal {
-  proposalBytes: Uint8Array<ArrayBuffer>
-  signature: Uint8Array<ArrayBuffer>
+  proposalBytes: Uint8Array
+  signature: Uint8Array
 }
 
 export namespace SignedProposal {
@@ -4484,12 +4484,12 @@ export namespace SignedProposal {
 
   export interface SignedProposalProposalBytesFieldEvent {
     field: '$.proposalBytes'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface SignedProposalSignatureFieldEvent {
     field: '$.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<SignedProposal>): Uint8Array<ArrayBuffer> {
@@ -4506,9 +4506,9 @@ export namespace SignedProposal {
 }
 
 export interface Proposal {
-  header: Uint8Array<ArrayBuffer>
-  payload: Uint8Array<ArrayBuffer>
-  extension: Uint8Array<ArrayBuffer>
+  header: Uint8Array
+  payload: Uint8Array
+  extension: Uint8Array
 }
 
 export namespace Proposal {
@@ -4614,17 +4614,17 @@ export namespace Proposal {
 
   export interface ProposalHeaderFieldEvent {
     field: '$.header'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalPayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalExtensionFieldEvent {
     field: '$.extension'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Proposal>): Uint8Array<ArrayBuffer> {
@@ -4740,14 +4740,14 @@ export namespace ChaincodeHeaderExtension {
 }
 
 export interface ChaincodeProposalPayload {
-  input: Uint8Array<ArrayBuffer>
-  TransientMap: Map<string, Uint8Array<ArrayBuffer>>
+  input: Uint8Array
+  TransientMap: Map<string, Uint8Array>
 }
 
 export namespace ChaincodeProposalPayload {
   export interface ChaincodeProposalPayload$TransientMapEntry {
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export namespace ChaincodeProposalPayload$TransientMapEntry {
@@ -4841,7 +4841,7 @@ export namespace ChaincodeProposalPayload {
 
     export interface ChaincodeProposalPayload$TransientMapEntryValueFieldEvent {
       field: '$.value'
-      value: Uint8Array<ArrayBuffer>
+      value: Uint8Array
     }
 
     export function encode (obj: Partial<ChaincodeProposalPayload$TransientMapEntry>): Uint8Array<ArrayBuffer> {
@@ -4965,13 +4965,13 @@ export namespace ChaincodeProposalPayload {
 
   export interface ChaincodeProposalPayloadInputFieldEvent {
     field: '$.input'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeProposalPayloadTransientMapFieldEvent {
     field: '$.TransientMap{}'
     key: string
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<ChaincodeProposalPayload>): Uint8Array<ArrayBuffer> {
@@ -4988,8 +4988,8 @@ export namespace ChaincodeProposalPayload {
 }
 
 export interface ChaincodeAction {
-  results: Uint8Array<ArrayBuffer>
-  events: Uint8Array<ArrayBuffer>
+  results: Uint8Array
+  events: Uint8Array
   response?: Response
   chaincodeId?: ChaincodeID
 }
@@ -5116,12 +5116,12 @@ export namespace ChaincodeAction {
 
   export interface ChaincodeActionResultsFieldEvent {
     field: '$.results'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeActionEventsFieldEvent {
     field: '$.events'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeActionResponseStatusFieldEvent {
@@ -5136,7 +5136,7 @@ export namespace ChaincodeAction {
 
   export interface ChaincodeActionResponsePayloadFieldEvent {
     field: '$.response.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeActionChaincodeIdPathFieldEvent {
@@ -5171,7 +5171,7 @@ export interface ProposalResponse {
   version: number
   timestamp?: Timestamp
   response?: Response
-  payload: Uint8Array<ArrayBuffer>
+  payload: Uint8Array
   endorsement?: Endorsement
   interest?: ChaincodeInterest
 }
@@ -5359,22 +5359,22 @@ export namespace ProposalResponse {
 
   export interface ProposalResponseResponsePayloadFieldEvent {
     field: '$.response.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalResponsePayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalResponseEndorsementEndorserFieldEvent {
     field: '$.endorsement.endorser'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalResponseEndorsementSignatureFieldEvent {
     field: '$.endorsement.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalResponseInterestChaincodesNameFieldEvent {
@@ -5427,7 +5427,7 @@ export namespace ProposalResponse {
 
   export interface ProposalResponseInterestChaincodesKeyPoliciesIdentitiesPrincipalFieldEvent {
     field: '$.interest.chaincodes[].keyPolicies[].identities[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -5453,7 +5453,7 @@ export namespace ProposalResponse {
 export interface Response {
   status: number
   message: string
-  payload: Uint8Array<ArrayBuffer>
+  payload: Uint8Array
 }
 
 export namespace Response {
@@ -5569,7 +5569,7 @@ export namespace Response {
 
   export interface ResponsePayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
@@ -5586,8 +5586,8 @@ export namespace Response {
 }
 
 export interface ProposalResponsePayload {
-  proposalHash: Uint8Array<ArrayBuffer>
-  extension: Uint8Array<ArrayBuffer>
+  proposalHash: Uint8Array
+  extension: Uint8Array
 }
 
 export namespace ProposalResponsePayload {
@@ -5676,12 +5676,12 @@ export namespace ProposalResponsePayload {
 
   export interface ProposalResponsePayloadProposalHashFieldEvent {
     field: '$.proposalHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProposalResponsePayloadExtensionFieldEvent {
     field: '$.extension'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<ProposalResponsePayload>): Uint8Array<ArrayBuffer> {
@@ -5698,8 +5698,8 @@ export namespace ProposalResponsePayload {
 }
 
 export interface Endorsement {
-  endorser: Uint8Array<ArrayBuffer>
-  signature: Uint8Array<ArrayBuffer>
+  endorser: Uint8Array
+  signature: Uint8Array
 }
 
 export namespace Endorsement {
@@ -5788,12 +5788,12 @@ export namespace Endorsement {
 
   export interface EndorsementEndorserFieldEvent {
     field: '$.endorser'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface EndorsementSignatureFieldEvent {
     field: '$.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<Endorsement>): Uint8Array<ArrayBuffer> {
@@ -5953,7 +5953,7 @@ export namespace ChaincodeInterest {
 
   export interface ChaincodeInterestChaincodesKeyPoliciesIdentitiesPrincipalFieldEvent {
     field: '$.chaincodes[].keyPolicies[].identities[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -6222,7 +6222,7 @@ export namespace ChaincodeCall {
 
   export interface ChaincodeCallKeyPoliciesIdentitiesPrincipalFieldEvent {
     field: '$.keyPolicies[].identities[].principal'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -6248,7 +6248,7 @@ export interface ChaincodeEvent {
   chaincodeId: string
   txId: string
   eventName: string
-  payload: Uint8Array<ArrayBuffer>
+  payload: Uint8Array
 }
 
 export namespace ChaincodeEvent {
@@ -6386,7 +6386,7 @@ export namespace ChaincodeEvent {
 
   export interface ChaincodeEventPayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<ChaincodeEvent>): Uint8Array<ArrayBuffer> {
@@ -6494,12 +6494,12 @@ export namespace ProcessedTransaction {
 
   export interface ProcessedTransactionTransactionEnvelopePayloadFieldEvent {
     field: '$.transactionEnvelope.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProcessedTransactionTransactionEnvelopeSignatureFieldEvent {
     field: '$.transactionEnvelope.signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ProcessedTransactionValidationCodeFieldEvent {
@@ -6616,13 +6616,13 @@ export namespace Transaction {
 
   export interface TransactionActionsHeaderFieldEvent {
     field: '$.actions[].header'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface TransactionActionsPayloadFieldEvent {
     field: '$.actions[].payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -6640,8 +6640,8 @@ export namespace Transaction {
 }
 
 export interface TransactionAction {
-  header: Uint8Array<ArrayBuffer>
-  payload: Uint8Array<ArrayBuffer>
+  header: Uint8Array
+  payload: Uint8Array
 }
 
 export namespace TransactionAction {
@@ -6730,12 +6730,12 @@ export namespace TransactionAction {
 
   export interface TransactionActionHeaderFieldEvent {
     field: '$.header'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface TransactionActionPayloadFieldEvent {
     field: '$.payload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<TransactionAction>): Uint8Array<ArrayBuffer> {
@@ -6752,7 +6752,7 @@ export namespace TransactionAction {
 }
 
 export interface ChaincodeActionPayload {
-  chaincodeProposalPayload: Uint8Array<ArrayBuffer>
+  chaincodeProposalPayload: Uint8Array
   action?: ChaincodeEndorsedAction
 }
 
@@ -6843,23 +6843,23 @@ export namespace ChaincodeActionPayload {
 
   export interface ChaincodeActionPayloadChaincodeProposalPayloadFieldEvent {
     field: '$.chaincodeProposalPayload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeActionPayloadActionProposalResponsePayloadFieldEvent {
     field: '$.action.proposalResponsePayload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeActionPayloadActionEndorsementsEndorserFieldEvent {
     field: '$.action.endorsements[].endorser'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface ChaincodeActionPayloadActionEndorsementsSignatureFieldEvent {
     field: '$.action.endorsements[].signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -6877,7 +6877,7 @@ export namespace ChaincodeActionPayload {
 }
 
 export interface ChaincodeEndorsedAction {
-  proposalResponsePayload: Uint8Array<ArrayBuffer>
+  proposalResponsePayload: Uint8Array
   endorsements: Endorsement[]
 }
 
@@ -6990,18 +6990,18 @@ export namespace ChaincodeEndorsedAction {
 
   export interface ChaincodeEndorsedActionProposalResponsePayloadFieldEvent {
     field: '$.proposalResponsePayload'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface ChaincodeEndorsedActionEndorsementsEndorserFieldEvent {
     field: '$.endorsements[].endorser'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface ChaincodeEndorsedActionEndorsementsSignatureFieldEvent {
     field: '$.endorsements[].signature'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7157,7 +7157,7 @@ export namespace TxReadWriteSet {
 
   export interface TxReadWriteSetNsRwsetRwsetFieldEvent {
     field: '$.nsRwset[].rwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7169,13 +7169,13 @@ export namespace TxReadWriteSet {
 
   export interface TxReadWriteSetNsRwsetCollectionHashedRwsetHashedRwsetFieldEvent {
     field: '$.nsRwset[].collectionHashedRwset[].hashedRwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface TxReadWriteSetNsRwsetCollectionHashedRwsetPvtRwsetHashFieldEvent {
     field: '$.nsRwset[].collectionHashedRwset[].pvtRwsetHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7194,7 +7194,7 @@ export namespace TxReadWriteSet {
 
 export interface NsReadWriteSet {
   namespace: string
-  rwset: Uint8Array<ArrayBuffer>
+  rwset: Uint8Array
   collectionHashedRwset: CollectionHashedReadWriteSet[]
 }
 
@@ -7329,7 +7329,7 @@ export namespace NsReadWriteSet {
 
   export interface NsReadWriteSetRwsetFieldEvent {
     field: '$.rwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface NsReadWriteSetCollectionHashedRwsetCollectionNameFieldEvent {
@@ -7340,13 +7340,13 @@ export namespace NsReadWriteSet {
 
   export interface NsReadWriteSetCollectionHashedRwsetHashedRwsetFieldEvent {
     field: '$.collectionHashedRwset[].hashedRwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
   export interface NsReadWriteSetCollectionHashedRwsetPvtRwsetHashFieldEvent {
     field: '$.collectionHashedRwset[].pvtRwsetHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7365,8 +7365,8 @@ export namespace NsReadWriteSet {
 
 export interface CollectionHashedReadWriteSet {
   collectionName: string
-  hashedRwset: Uint8Array<ArrayBuffer>
-  pvtRwsetHash: Uint8Array<ArrayBuffer>
+  hashedRwset: Uint8Array
+  pvtRwsetHash: Uint8Array
 }
 
 export namespace CollectionHashedReadWriteSet {
@@ -7477,12 +7477,12 @@ export namespace CollectionHashedReadWriteSet {
 
   export interface CollectionHashedReadWriteSetHashedRwsetFieldEvent {
     field: '$.hashedRwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface CollectionHashedReadWriteSetPvtRwsetHashFieldEvent {
     field: '$.pvtRwsetHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<CollectionHashedReadWriteSet>): Uint8Array<ArrayBuffer> {
@@ -7643,7 +7643,7 @@ export namespace TxPvtReadWriteSet {
 
   export interface TxPvtReadWriteSetNsPvtRwsetCollectionPvtRwsetRwsetFieldEvent {
     field: '$.nsPvtRwset[].collectionPvtRwset[].rwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7785,7 +7785,7 @@ export namespace NsPvtReadWriteSet {
 
   export interface NsPvtReadWriteSetCollectionPvtRwsetRwsetFieldEvent {
     field: '$.collectionPvtRwset[].rwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -7804,7 +7804,7 @@ export namespace NsPvtReadWriteSet {
 
 export interface CollectionPvtReadWriteSet {
   collectionName: string
-  rwset: Uint8Array<ArrayBuffer>
+  rwset: Uint8Array
 }
 
 export namespace CollectionPvtReadWriteSet {
@@ -7898,7 +7898,7 @@ export namespace CollectionPvtReadWriteSet {
 
   export interface CollectionPvtReadWriteSetRwsetFieldEvent {
     field: '$.rwset'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<CollectionPvtReadWriteSet>): Uint8Array<ArrayBuffer> {
@@ -8191,7 +8191,7 @@ export namespace KVRWSet {
   export interface KVRWSetRangeQueriesInfoReadsMerkleHashesMaxLevelHashesFieldEvent {
     field: '$.rangeQueriesInfo[].readsMerkleHashes.maxLevelHashes[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface KVRWSetWritesKeyFieldEvent {
@@ -8208,7 +8208,7 @@ export namespace KVRWSet {
 
   export interface KVRWSetWritesValueFieldEvent {
     field: '$.writes[].value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8226,7 +8226,7 @@ export namespace KVRWSet {
 
   export interface KVRWSetMetadataWritesEntriesValueFieldEvent {
     field: '$.metadataWrites[].entries[].value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8415,7 +8415,7 @@ export namespace HashedRWSet {
 
   export interface HashedRWSetHashedReadsKeyHashFieldEvent {
     field: '$.hashedReads[].keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8433,7 +8433,7 @@ export namespace HashedRWSet {
 
   export interface HashedRWSetHashedWritesKeyHashFieldEvent {
     field: '$.hashedWrites[].keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8445,7 +8445,7 @@ export namespace HashedRWSet {
 
   export interface HashedRWSetHashedWritesValueHashFieldEvent {
     field: '$.hashedWrites[].valueHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8457,7 +8457,7 @@ export namespace HashedRWSet {
 
   export interface HashedRWSetMetadataWritesKeyHashFieldEvent {
     field: '$.metadataWrites[].keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8469,7 +8469,7 @@ export namespace HashedRWSet {
 
   export interface HashedRWSetMetadataWritesEntriesValueFieldEvent {
     field: '$.metadataWrites[].entries[].value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8607,7 +8607,7 @@ export namespace KVRead {
 export interface KVWrite {
   key: string
   isDelete: boolean
-  value: Uint8Array<ArrayBuffer>
+  value: Uint8Array
 }
 
 export namespace KVWrite {
@@ -8723,7 +8723,7 @@ export namespace KVWrite {
 
   export interface KVWriteValueFieldEvent {
     field: '$.value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<KVWrite>): Uint8Array<ArrayBuffer> {
@@ -8864,7 +8864,7 @@ export namespace KVMetadataWrite {
 
   export interface KVMetadataWriteEntriesValueFieldEvent {
     field: '$.entries[].value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -8882,7 +8882,7 @@ export namespace KVMetadataWrite {
 }
 
 export interface KVReadHash {
-  keyHash: Uint8Array<ArrayBuffer>
+  keyHash: Uint8Array
   version?: Version
 }
 
@@ -8973,7 +8973,7 @@ export namespace KVReadHash {
 
   export interface KVReadHashKeyHashFieldEvent {
     field: '$.keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface KVReadHashVersionBlockNumFieldEvent {
@@ -9000,9 +9000,9 @@ export namespace KVReadHash {
 }
 
 export interface KVWriteHash {
-  keyHash: Uint8Array<ArrayBuffer>
+  keyHash: Uint8Array
   isDelete: boolean
-  valueHash: Uint8Array<ArrayBuffer>
+  valueHash: Uint8Array
   isPurge: boolean
 }
 
@@ -9126,7 +9126,7 @@ export namespace KVWriteHash {
 
   export interface KVWriteHashKeyHashFieldEvent {
     field: '$.keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface KVWriteHashIsDeleteFieldEvent {
@@ -9136,7 +9136,7 @@ export namespace KVWriteHash {
 
   export interface KVWriteHashValueHashFieldEvent {
     field: '$.valueHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface KVWriteHashIsPurgeFieldEvent {
@@ -9158,7 +9158,7 @@ export namespace KVWriteHash {
 }
 
 export interface KVMetadataWriteHash {
-  keyHash: Uint8Array<ArrayBuffer>
+  keyHash: Uint8Array
   entries: KVMetadataEntry[]
 }
 
@@ -9271,7 +9271,7 @@ export namespace KVMetadataWriteHash {
 
   export interface KVMetadataWriteHashKeyHashFieldEvent {
     field: '$.keyHash'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export interface KVMetadataWriteHashEntriesNameFieldEvent {
@@ -9282,7 +9282,7 @@ export namespace KVMetadataWriteHash {
 
   export interface KVMetadataWriteHashEntriesValueFieldEvent {
     field: '$.entries[].value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
     index: number
   }
 
@@ -9301,7 +9301,7 @@ export namespace KVMetadataWriteHash {
 
 export interface KVMetadataEntry {
   name: string
-  value: Uint8Array<ArrayBuffer>
+  value: Uint8Array
 }
 
 export namespace KVMetadataEntry {
@@ -9395,7 +9395,7 @@ export namespace KVMetadataEntry {
 
   export interface KVMetadataEntryValueFieldEvent {
     field: '$.value'
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<KVMetadataEntry>): Uint8Array<ArrayBuffer> {
@@ -9732,7 +9732,7 @@ export namespace RangeQueryInfo {
   export interface RangeQueryInfoReadsMerkleHashesMaxLevelHashesFieldEvent {
     field: '$.readsMerkleHashes.maxLevelHashes[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<RangeQueryInfo>): Uint8Array<ArrayBuffer> {
@@ -9876,7 +9876,7 @@ export namespace QueryReads {
 export interface QueryReadsMerkleSummary {
   maxDegree: number
   maxLevel: number
-  maxLevelHashes: Uint8Array<ArrayBuffer>[]
+  maxLevelHashes: Uint8Array[]
 }
 
 export namespace QueryReadsMerkleSummary {
@@ -10011,7 +10011,7 @@ export namespace QueryReadsMerkleSummary {
   export interface QueryReadsMerkleSummaryMaxLevelHashesFieldEvent {
     field: '$.maxLevelHashes[]'
     index: number
-    value: Uint8Array<ArrayBuffer>
+    value: Uint8Array
   }
 
   export function encode (obj: Partial<QueryReadsMerkleSummary>): Uint8Array<ArrayBuffer> {
