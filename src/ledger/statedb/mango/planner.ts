@@ -1,0 +1,229 @@
+/**
+ * Query planning: pick an index and the ranges of index entry keys to read, or a full scan.
+ *
+ * Usability follows CouchDB (mango_idx_view:is_usable): a json index holds only documents
+ * that have every indexed field, so it may serve a query only when the selector requires all
+ * of those fields to exist — except fields the query sorts on, since results without a sort
+ * field are dropped anyway (see executor.ts). Partial-filter indexes are used only when named
+ * by `use_index` (CouchDB does the same: their results are limited to the filter).
+ *
+ * Ranges: the leading index fields constrained by `$eq` (in the selector's top-level `$and`)
+ * form a fixed prefix; the next field may add a range from `$gt/$gte/$lt/$lte/$beginsWith`.
+ * Those conditions are then exactly enforced by the range and left out of the residual
+ * selector; everything else stays in the residual, applied to each fetched document.
+ * `$in`/`$or` do not make ranges (a `$in` on an array value matches elements, which a json
+ * index does not list), as in CouchDB.
+ *
+ * Choice without `use_index`: the usable index with the most constrained leading fields, then
+ * one that yields results already in order (streaming: stops at `limit`), then fewer fields,
+ * then by ddoc/name. An index with no constrained field is chosen only to serve a sort in
+ * order. Otherwise: full scan.
+ */
+import { MangoError, MangoErrorCode } from './errors.js'
+import type { FieldPath } from './field-path.js'
+import type { IndexDefinition } from './index-definition.js'
+import { KEY_HIGH, encodeIndexValue, encodeStringPrefix } from './index-key.js'
+import { compareJson } from './collation.js'
+import type { JsonValue } from './json.js'
+import type { MangoQuery } from './query.js'
+import type { Selector } from './selector.js'
+
+/** A range of index entry keys (IDBKeyRange.bound(lower, upper, lowerOpen, upperOpen)). */
+export interface KeyRange {
+  readonly lower: string
+  readonly lowerOpen: boolean
+  readonly upper: string
+  readonly upperOpen: boolean
+}
+
+interface PlanBase {
+  /** Apply to every fetched document (`matches(residual, doc, {id: key})`). */
+  readonly residual: Selector
+  /**
+   * True when the candidates, read as the plan says, come in the query's result order, so the
+   * executor can stream and stop early. A scan is read in ascending ledger-key order.
+   */
+  readonly ordered: boolean
+  /** Why `use_index` was not followed, as CouchDB reports it. */
+  readonly warning?: string
+}
+
+export interface ScanPlan extends PlanBase {
+  readonly kind: 'scan'
+}
+
+export interface IndexPlan extends PlanBase {
+  readonly kind: 'index'
+  readonly index: IndexDefinition
+  /** Read in this order, each ascending by entry key; empty: no document can match. */
+  readonly ranges: readonly KeyRange[]
+  /** Read the ranges (and each range) in descending entry-key order (descending sort). */
+  readonly reverse: boolean
+}
+
+export type QueryPlan = ScanPlan | IndexPlan
+
+const MATCH_ALL: Selector = Object.freeze({ kind: 'and', args: Object.freeze([]) })
+
+const pathKey = (path: FieldPath): string => JSON.stringify(path)
+
+/** Top-level conjuncts of the selector. */
+function conjuncts (selector: Selector): readonly Selector[] {
+  return selector.kind === 'and' ? selector.args.flatMap(conjuncts) : [selector]
+}
+
+/** Fields every matching document must have (mango_selector:has_required_fields). */
+export function requiredFields (selector: Selector): Set<string> {
+  switch (selector.kind) {
+    case 'field':
+      return selector.condition.op === '$exists' && !selector.condition.value ? new Set() : new Set([pathKey(selector.path)])
+    case 'and': {
+      const out = new Set<string>()
+      for (const arg of selector.args) for (const f of requiredFields(arg)) out.add(f)
+      return out
+    }
+    case 'or': {
+      // An empty $or matches everything, so it requires nothing.
+      if (selector.args.length === 0) return new Set()
+      const [first, ...rest] = selector.args.map(requiredFields)
+      return new Set([...(first as Set<string>)].filter(f => rest.every(r => r.has(f))))
+    }
+  }
+}
+
+interface Candidate {
+  readonly index: IndexDefinition
+  readonly ranges: KeyRange[]
+  readonly covered: Set<Selector>
+  readonly constrained: number
+  readonly ordered: boolean
+}
+
+export function fullScanPlan (query: MangoQuery, warning?: string): ScanPlan {
+  return Object.freeze({
+    kind: 'scan',
+    residual: query.selector,
+    ordered: query.sort.length === 0,
+    ...(warning !== undefined ? { warning } : {})
+  })
+}
+
+export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[]): QueryPlan {
+  const required = requiredFields(query.selector)
+  for (const sort of query.sort) required.add(pathKey(sort.path))
+  const usable = (index: IndexDefinition): boolean => index.fields.every(f => required.has(pathKey(f.path)))
+  let warning: string | undefined
+  if (query.useIndex !== undefined) {
+    const { ddoc, name } = query.useIndex
+    const named = indexes.filter(i => i.ddoc === ddoc && (name === undefined || i.name === name))
+    const label = name === undefined ? `_design/${ddoc}` : `_design/${ddoc}, ${name}`
+    const options = named.filter(usable).map(i => analyse(query, i))
+    const best = pickBest(options)
+    if (best !== undefined) return indexPlan(query, best)
+    warning = named.length === 0
+      ? `${label} was not used because it does not exist`
+      : `${label} was not used because it does not contain a valid index for this query`
+    if (!query.allowFallback) throw new MangoError(MangoErrorCode.NO_USABLE_INDEX, `use_index: ${warning}`)
+  }
+  const options = indexes
+    .filter(i => i.partialFilter === undefined && usable(i))
+    .map(i => analyse(query, i))
+    .filter(c => c.constrained > 0 || (query.sort.length > 0 && c.ordered))
+  const best = pickBest(options)
+  return best === undefined ? fullScanPlan(query, warning) : indexPlan(query, best, warning)
+}
+
+function pickBest (options: Candidate[]): Candidate | undefined {
+  return options.sort((a, b) =>
+    (b.constrained - a.constrained) ||
+    (Number(b.ordered) - Number(a.ordered)) ||
+    (a.index.fields.length - b.index.fields.length) ||
+    (a.index.ddoc < b.index.ddoc ? -1 : a.index.ddoc > b.index.ddoc ? 1 : 0) ||
+    (a.index.name < b.index.name ? -1 : a.index.name > b.index.name ? 1 : 0)
+  )[0]
+}
+
+function indexPlan (query: MangoQuery, c: Candidate, warning?: string): IndexPlan {
+  const rest = conjuncts(query.selector).filter(s => !c.covered.has(s))
+  const residual = rest.length === 0 ? MATCH_ALL : rest.length === 1 ? rest[0] as Selector : Object.freeze({ kind: 'and' as const, args: Object.freeze(rest) })
+  return Object.freeze({
+    kind: 'index',
+    index: c.index,
+    ranges: Object.freeze(c.ranges.map(r => Object.freeze(r))),
+    reverse: query.sort[0]?.direction === 'desc',
+    residual,
+    ordered: c.ordered,
+    ...(warning !== undefined ? { warning } : {})
+  })
+}
+
+interface Bound { key: string, open: boolean }
+
+function analyse (query: MangoQuery, index: IndexDefinition): Candidate {
+  const byField = new Map<string, Selector[]>()
+  for (const s of conjuncts(query.selector)) {
+    if (s.kind !== 'field') continue
+    const k = pathKey(s.path)
+    byField.set(k, [...(byField.get(k) ?? []), s])
+  }
+  const covered = new Set<Selector>()
+  const eqColumns = new Set<string>()
+  let prefix = ''
+  let empty = false
+  let column = 0
+  // Fixed prefix from $eq.
+  for (; column < index.fields.length; column++) {
+    const k = pathKey((index.fields[column] as { path: FieldPath }).path)
+    const eqs = (byField.get(k) ?? []).filter(s => s.kind === 'field' && s.condition.op === '$eq')
+    if (eqs.length === 0) break
+    const values = eqs.map(s => (s as { condition: { value: JsonValue } }).condition.value)
+    const first = values[0] as JsonValue
+    if (values.some(v => compareJson(v, first) !== 0)) empty = true
+    for (const s of eqs) covered.add(s)
+    eqColumns.add(k)
+    prefix += encodeIndexValue(first)
+  }
+  let lower: Bound = { key: prefix, open: false }
+  let upper: Bound = { key: prefix + KEY_HIGH, open: false }
+  let constrained = column
+  if (column < index.fields.length) {
+    const k = pathKey((index.fields[column] as { path: FieldPath }).path)
+    for (const s of byField.get(k) ?? []) {
+      if (s.kind !== 'field') continue
+      const cond = s.condition
+      let lo: Bound | undefined
+      let hi: Bound | undefined
+      switch (cond.op) {
+        case '$gt': lo = { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: true }; break
+        case '$gte': lo = { key: prefix + encodeIndexValue(cond.value), open: false }; break
+        case '$lt': hi = { key: prefix + encodeIndexValue(cond.value), open: true }; break
+        case '$lte': hi = { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: false }; break
+        case '$beginsWith': {
+          const p = prefix + encodeStringPrefix(cond.prefix)
+          lo = { key: p, open: false }
+          hi = { key: p + KEY_HIGH, open: false }
+          break
+        }
+        default: continue
+      }
+      if (lo !== undefined && (lo.key > lower.key || (lo.key === lower.key && lo.open))) lower = lo
+      if (hi !== undefined && (hi.key < upper.key || (hi.key === upper.key && hi.open))) upper = hi
+      covered.add(s)
+    }
+    if (covered.size > 0 && [...covered].some(s => s.kind === 'field' && pathKey(s.path) === k)) constrained++
+  }
+  if (lower.key > upper.key || (lower.key === upper.key && (lower.open || upper.open))) empty = true
+  // Index order within the range: constant $eq columns, then the other columns, then the key.
+  // Result order: sort fields, then the key. Same order when the sort fields that are not
+  // constant are exactly the remaining columns.
+  const restColumns = index.fields.map(f => pathKey(f.path)).filter(k => !eqColumns.has(k))
+  const sortColumns = query.sort.map(s => pathKey(s.path)).filter(k => !eqColumns.has(k))
+  const ordered = restColumns.length === sortColumns.length && restColumns.every((k, i) => k === sortColumns[i])
+  return {
+    index,
+    ranges: empty ? [] : [{ lower: lower.key, lowerOpen: lower.open, upper: upper.key, upperOpen: upper.open }],
+    covered,
+    constrained,
+    ordered
+  }
+}

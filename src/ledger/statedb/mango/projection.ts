@@ -1,0 +1,37 @@
+/**
+ * `fields` projection (mango_fields / mango_doc). Fabric asks CouchDB for the listed fields
+ * plus `_id` and `~version`, then strips those two before handing the value to chaincode
+ * (statecouchdb applyAdditionalQueryOptions, couchDocToKeyValue), so chaincode receives
+ * exactly the listed fields: `_id` is never part of a projected value.
+ * Missing fields are left out; a nested field `a.b` comes back as `{"a": {"b": ...}}`.
+ */
+import type { FieldPath } from './field-path.js'
+import { BAD_PATH, NOT_FOUND, getField } from './field-path.js'
+import type { JsonObject, JsonValue } from './json.js'
+import { hasOwn, isJsonObject } from './json.js'
+
+export function projectFields (doc: JsonValue, fields: readonly FieldPath[]): JsonValue {
+  if (fields.length === 0) return doc
+  const out: JsonObject = {}
+  for (const path of fields) {
+    if (path[0] === '_id') continue
+    const value = getField(doc, path)
+    if (value === NOT_FOUND || value === BAD_PATH) continue
+    setField(out, path, value)
+  }
+  return out
+}
+
+function setField (target: JsonObject, path: FieldPath, value: JsonValue): void {
+  let cursor = target
+  for (let i = 0; i < path.length - 1; i++) {
+    const name = path[i] as string
+    if (!hasOwn(cursor, name)) cursor[name] = {}
+    const next = cursor[name]
+    // CouchDB leaves the result unchanged when an earlier field put a non-object here.
+    if (!isJsonObject(next)) return
+    cursor = next
+  }
+  // Copy so that later nested fields never write into the caller's document.
+  cursor[path[path.length - 1] as string] = structuredClone(value)
+}
