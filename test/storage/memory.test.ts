@@ -1,0 +1,4 @@
+import { memoryKvStoreFactory } from '../../src/storage/memory.js'
+import { kvStoreConformance } from './kv-conformance.js'
+
+kvStoreConformance('memory', () => memoryKvStoreFactory())
