@@ -2,7 +2,7 @@
 // Regenerates src/protos/generated/*.ts from src/protos/schema/*.proto with protons, plus
 // generated/descriptors.ts (field numbers, kinds, oneofs, per message) for the wire validator.
 //
-// Three adjustments to stock protons 9 output, all mechanical:
+// Five adjustments to stock protons 9 output, all mechanical:
 // 1. protons 9 recurses forever while listing streaming events for self-referencing
 //    messages (Fabric's SignaturePolicy -> NOutOf -> SignaturePolicy). We guard that one
 //    method so a message already being expanded contributes no nested stream events.
@@ -12,6 +12,12 @@
 // 3. Message fields are typed `Uint8Array` instead of protons' `Uint8Array<ArrayBuffer>`, so
 //    callers can store any byte array (a hash, a signature, a subarray) without a copy or cast.
 //    Decoded values are still ArrayBuffer-backed; encode() still returns Uint8Array<ArrayBuffer>.
+// 4. protons-runtime 7's `Writer.int64Number` writes negative numbers as a truncated
+//    unsigned varint (Timestamp{seconds: -1} became `08 ff`); encode those through the
+//    bigint path, which sign-extends to ten bytes like every other protobuf encoder.
+// 5. Map entries are written with both key and value even when they are defaults, as Go's
+//    protobuf and google-protobuf do (protons drops them: `12 00` instead of `12 04 0a 00 12 00`),
+//    so our bytes match Fabric's for the same content.
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,11 +59,27 @@ for (const file of sources) {
   const adjusted = code
     .replace(/from 'uint8arrays\/alloc'/g, "from '../alloc.js'")
     .replace(/^(\s+[A-Za-z0-9_]+\??: (?:Map<[^,]+, )?)Uint8Array<ArrayBuffer>/gm, '$1Uint8Array')
-  await writeFile(outFile, header + adjusted)
+    .replace(/w\.int64Number\(([^)]+)\)/g, 'w.int64(BigInt($1))')
+  await writeFile(outFile, header + writeMapEntryDefaults(adjusted))
   process.stdout.write(`generated ${path.relative(root, outFile)}\n`)
 }
 
 await writeDescriptors(descriptors, codecPaths)
+
+/** Adjustment 5: map entries always carry key and value (see the header comment). */
+function writeMapEntryDefaults (code) {
+  let out = ''
+  let rest = code
+  for (;;) {
+    const start = rest.search(/export namespace \w+\$\w+Entry \{/)
+    if (start < 0) return out + rest
+    const encoderEnd = rest.indexOf('}, (reader, length', start)
+    const encoder = rest.slice(start, encoderEnd)
+      .replace(/if \(\(obj\.(key|value) != null && [^\n]*\)\) \{/g, 'if (obj.$1 != null) {')
+    out += rest.slice(0, start) + encoder
+    rest = rest.slice(encoderEnd)
+  }
+}
 
 /**
  * Walks pbjs JSON and records, per message, each field's number, kind, repetition,
@@ -114,7 +136,11 @@ function scalarOrRef (d, type, scopePath, top) {
     if (target == null) continue
     const targetName = [...scopePath.slice(0, i), type].join('.')
     if (target.values != null) {
-      return Object.assign(d, { kind: 'enum', enumValues: [...new Set(Object.values(target.values))].sort((a, b) => a - b) })
+      return Object.assign(d, {
+        kind: 'enum',
+        enumValues: [...new Set(Object.values(target.values))].sort((a, b) => a - b),
+        enumNames: target.values
+      })
     }
     return Object.assign(d, { kind: 'message', message: targetName })
   }

@@ -298,6 +298,13 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
           3,
           4
         ],
+        "enumNames": {
+          "ROLE": 0,
+          "ORGANIZATION_UNIT": 1,
+          "IDENTITY": 2,
+          "ANONYMITY": 3,
+          "COMBINED": 4
+        },
         "repeated": false
       },
       "2": {
@@ -345,6 +352,13 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
           3,
           4
         ],
+        "enumNames": {
+          "MEMBER": 0,
+          "ADMIN": 1,
+          "CLIENT": 2,
+          "PEER": 3,
+          "ORDERER": 4
+        },
         "repeated": false
       }
     }
@@ -359,6 +373,10 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
           0,
           1
         ],
+        "enumNames": {
+          "NOMINAL": 0,
+          "ANONYMOUS": 1
+        },
         "repeated": false
       }
     }
@@ -461,6 +479,11 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
           1,
           2
         ],
+        "enumNames": {
+          "ANY": 0,
+          "ALL": 1,
+          "MAJORITY": 2
+        },
         "repeated": false
       }
     }
@@ -553,6 +576,13 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
           3,
           4
         ],
+        "enumNames": {
+          "UNDEFINED": 0,
+          "GOLANG": 1,
+          "NODE": 2,
+          "CAR": 3,
+          "JAVA": 4
+        },
         "repeated": false
       },
       "2": {
@@ -950,6 +980,9 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
         "enumValues": [
           0
         ],
+        "enumNames": {
+          "KV": 0
+        },
         "repeated": false
       },
       "2": {
@@ -1010,6 +1043,9 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
         "enumValues": [
           0
         ],
+        "enumNames": {
+          "KV": 0
+        },
         "repeated": false
       },
       "2": {

@@ -21,7 +21,7 @@ export namespace Timestamp {
 
         if ((obj.seconds != null && obj.seconds !== 0)) {
           w.uint32(8)
-          w.int64Number(obj.seconds)
+          w.int64(BigInt(obj.seconds))
         }
 
         if ((obj.nanos != null && obj.nanos !== 0)) {
@@ -3648,12 +3648,12 @@ export namespace ChaincodeInput {
             w.fork()
           }
 
-          if ((obj.key != null && obj.key !== '')) {
+          if (obj.key != null) {
             w.uint32(10)
             w.string(obj.key)
           }
 
-          if ((obj.value != null && obj.value.byteLength > 0)) {
+          if (obj.value != null) {
             w.uint32(18)
             w.bytes(obj.value)
           }
@@ -4760,12 +4760,12 @@ export namespace ChaincodeProposalPayload {
             w.fork()
           }
 
-          if ((obj.key != null && obj.key !== '')) {
+          if (obj.key != null) {
             w.uint32(10)
             w.string(obj.key)
           }
 
-          if ((obj.value != null && obj.value.byteLength > 0)) {
+          if (obj.value != null) {
             w.uint32(18)
             w.bytes(obj.value)
           }

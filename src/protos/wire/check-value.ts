@@ -90,8 +90,10 @@ function checkField (
       if (typeof v !== 'boolean') throw fail(path, 'must be a boolean')
       return
     case 'enum':
-      // protons enums are their names; the codec itself rejects unknown names.
-      if (typeof v !== 'string') throw fail(path, 'must be an enum name')
+      // protons represents enum values by their names.
+      if (typeof v !== 'string' || !Object.hasOwn(field.enumNames ?? {}, v)) {
+        throw fail(path, `must be one of ${Object.keys(field.enumNames ?? {}).join(', ')}, got ${String(v)}`)
+      }
       return
     case 'int32':
       checkInteger(v, path, INT32_MIN, INT32_MAX)

@@ -20,6 +20,8 @@ export interface FieldDescriptor {
   readonly message?: string
   /** For kind 'enum': the numbers the schema declares (protons rejects any other). */
   readonly enumValues?: readonly number[]
+  /** For kind 'enum': name -> number, as declared (protons represents enum values by name). */
+  readonly enumNames?: Readonly<Record<string, number>>
   /** 64-bit field decoded as a JS number (`jstype = JS_NUMBER`): must stay within 2^53 - 1. */
   readonly safeNumber?: boolean
   /** A `map<K, V>` field: repeated `message` entries with key = 1, value = 2; a `Map` in JS. */
