@@ -4,7 +4,6 @@
  * to populate one through its setters, and a normal form both sides can be compared in.
  */
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos'
-import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb.js'
 import type { FieldDescriptor } from '../../../src/protos/wire/descriptor.js'
 import { messageDescriptor } from './arbitraries.js'
 import type { Value } from './arbitraries.js'
@@ -19,6 +18,13 @@ export interface ReferenceClass {
 }
 
 const kvrwset = ledger.rwset.kvrwset
+
+/**
+ * google.protobuf.Timestamp's class, taken from a parsed ChannelHeader (fabric-protos does not
+ * re-export it, and google-protobuf is only its transitive dependency).
+ */
+const Timestamp = (common.ChannelHeader.deserializeBinary(Uint8Array.of(0x1a, 0x00)).getTimestamp() as object)
+  .constructor as unknown as ReferenceClass
 
 /** Every schema message and the upstream class with the same wire format. */
 export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
@@ -38,11 +44,11 @@ export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
   BlockMetadata: common.BlockMetadata,
   OrdererBlockMetadata: common.OrdererBlockMetadata,
   SerializedIdentity: msp.SerializedIdentity,
-  MSPPrincipal: common.MSPPrincipal,
-  OrganizationUnit: common.OrganizationUnit,
-  MSPRole: common.MSPRole,
-  MSPIdentityAnonymity: common.MSPIdentityAnonymity,
-  CombinedPrincipal: common.CombinedPrincipal,
+  MSPPrincipal: msp.MSPPrincipal,
+  OrganizationUnit: msp.OrganizationUnit,
+  MSPRole: msp.MSPRole,
+  MSPIdentityAnonymity: msp.MSPIdentityAnonymity,
+  CombinedPrincipal: msp.CombinedPrincipal,
   Policy: common.Policy,
   SignaturePolicyEnvelope: common.SignaturePolicyEnvelope,
   SignaturePolicy: common.SignaturePolicy,
