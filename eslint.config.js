@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Config files must default-export for their tools.
-    files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts', 'vitest.browser.config.ts', 'vitest.e2e.config.ts'],
     rules: { 'no-restricted-syntax': 'off' }
   }
 )

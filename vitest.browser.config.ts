@@ -1,0 +1,23 @@
+// Runs `test/**/*.browser.test.ts` inside real headless Chromium (vitest browser mode), so layers can
+// run the same suites against real IndexedDB, WebCrypto and WebAssembly. It drives the system Chromium
+// (Debian's package or CHROME_PATH) through playwright; no browser is downloaded.
+import { defineConfig } from 'vitest/config'
+import { playwright } from '@vitest/browser-playwright'
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.browser.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS] }
+      }),
+      instances: [{ browser: 'chromium' }]
+    }
+  }
+})
