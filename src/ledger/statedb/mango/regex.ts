@@ -7,7 +7,7 @@
  * pattern would freeze that tab. We refuse, with MANGO_INVALID_REGEX:
  * - patterns longer than MAX_REGEX_LENGTH;
  * - backreferences (`\1`, `\k<name>`): they make matching NP-hard;
- * - star height above one: a quantified group that itself contains a quantifier, such as
+ * - star height above one: a group with an unbounded quantifier inside, itself quantified without bound:
  *   `(a+)+`, `(a*)*`, `(\w+\s?)*` — the classic catastrophic-backtracking shape.
  * This is a heuristic (like safe-regex): overlapping alternations such as `(a|a)*` still
  * backtrack exponentially, and document values are not length-limited here. It removes the
@@ -38,7 +38,10 @@ export function compileRegex (pattern: string, where: string): RegExp {
   }
 }
 
-/** Scans the pattern once, tracking per open group whether it contains a quantifier. */
+/**
+ * Scans the pattern once, tracking per open group whether it contains an unbounded
+ * quantifier (`*`, `+`, `{n,}`, `{n,m}` with m >= 10); `?` and small counts are let through.
+ */
 function findBacktrackingRisk (source: string): string | undefined {
   const groupHasQuantifier: boolean[] = []
   let inClass = false
@@ -71,9 +74,9 @@ function findBacktrackingRisk (source: string): string | undefined {
     if (isQuantifier) {
       const unbounded = ch !== '{' || /^\{\d+,\}/.test(source.slice(i)) || /^\{\d+,\d{2,}\}/.test(source.slice(i))
       if (closedGroup === true && unbounded) {
-        return 'nested quantifiers (a quantified group containing a quantifier) can backtrack catastrophically'
+        return 'nested unbounded quantifiers (such as (a+)+) can backtrack catastrophically'
       }
-      if (groupHasQuantifier.length > 0) groupHasQuantifier[groupHasQuantifier.length - 1] = true
+      if (unbounded && groupHasQuantifier.length > 0) groupHasQuantifier[groupHasQuantifier.length - 1] = true
     }
   }
   return undefined

@@ -131,6 +131,10 @@ function parseOperator (op: string, arg: JsonValue, path: FieldPath | undefined,
       // $nor = $and of negations; negation turns $and into $or (De Morgan).
       const childNegated = op === '$nor' ? !negated : negated
       const args = arg.map((item, i) => {
+        // Under a field a bare value (or {}) is an implicit $eq, as CouchDB's norm_ops reads it.
+        if (path !== undefined && (!isJsonObject(item) || Object.keys(item).length === 0)) {
+          return fieldNode(path, { op: '$eq', value: item }, childNegated)
+        }
         if (!isJsonObject(item)) throw new MangoError(MangoErrorCode.INVALID_OPERATOR, `${at}[${i}] must be a selector object, got ${describeJson(item)}`)
         return parseObject(item, path, childNegated, depth + 1)
       })
