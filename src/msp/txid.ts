@@ -1,0 +1,25 @@
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { sha256 } from '../crypto/hash.js'
+import { randomBytes } from '../crypto/random.js'
+import { MspError } from './errors.js'
+
+/** Fabric's nonce length (protoutil.CreateNonce → crypto.GetRandomNonce, 24 bytes). */
+export const NONCE_BYTES = 24
+
+export function newNonce (): Uint8Array {
+  return randomBytes(NONCE_BYTES)
+}
+
+/**
+ * Fabric's protoutil.ComputeTxID: hex(SHA-256(nonce ‖ creator)), where `creator` is the
+ * SerializedIdentity bytes of the submitter. Binding the ID to a fresh nonce and the creator is
+ * what makes a replayed transaction detectable (duplicate txId).
+ */
+export function computeTxId (nonce: Uint8Array, creator: Uint8Array): string {
+  if (!(nonce instanceof Uint8Array) || nonce.length === 0) throw new MspError('MSP_MALFORMED', 'nonce must be a non-empty Uint8Array')
+  if (!(creator instanceof Uint8Array) || creator.length === 0) throw new MspError('MSP_MALFORMED', 'creator must be a non-empty Uint8Array')
+  const data = new Uint8Array(nonce.length + creator.length)
+  data.set(nonce)
+  data.set(creator, nonce.length)
+  return bytesToHex(sha256(data))
+}

@@ -1,0 +1,4 @@
+import { mspSuite } from './msp-suite.js'
+
+mspSuite('with crypto.subtle', true)
+mspSuite('without crypto.subtle', false)
