@@ -49,8 +49,8 @@ function element (m: bigint): fc.Arbitrary<bigint> {
     fc.bigInt({ min: 0n, max: m - 1n }),
     fc.constantFrom(...edges),
     // all-ones / all-zeros 32-bit limbs stress the column carries
-    fc.array(fc.constantFrom(0n, 0xffffffffn, 1n, 0x80000000n), { minLength: 8, maxLength: 8 })
-      .map((limbs) => limbs.reduce((acc, l) => (acc << 32n) | l, 0n) % m)
+    fc.array(fc.constantFrom<bigint>(0n, 0xffffffffn, 1n, 0x80000000n), { minLength: 8, maxLength: 8 })
+      .map((limbs) => limbs.reduce<bigint>((acc, l) => (acc << 32n) | l, 0n) % m)
   )
 }
 

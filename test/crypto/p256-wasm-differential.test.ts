@@ -187,7 +187,7 @@ describe('DER signature parsing into WASM records agrees with the strict decoder
     const sig = p256.sign(Uint8Array.of(1, 2, 3), secretKeys[0] as Uint8Array, { format: 'der' })
     fc.assert(fc.property(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 3 }),
       fc.integer({ min: -2, max: 2 }), (edits, resize) => {
-        let bytes = Uint8Array.from(sig)
+        let bytes: Uint8Array = Uint8Array.from(sig)
         for (const e of edits) bytes[e.at % bytes.length] = e.value
         if (resize < 0) bytes = bytes.subarray(0, bytes.length + resize)
         if (resize > 0) bytes = concat(bytes, new Uint8Array(resize))
