@@ -1,0 +1,475 @@
+/**
+ * Versioned state DB over a KvStore, after Fabric's statedb.VersionedDB (statedb.go), laid out
+ * for IndexedDB's cost model (docs/ledger.md):
+ *
+ * - commit writes ONE batch record per block (`stateBatches`, key = block number) holding every
+ *   valid write of the block, inside the ledger's single per-block transaction;
+ * - reads consult the memtable (latest write per key of uncompacted blocks) first, then the
+ *   per-key records (`state`, binary key UTF-8(ns) 0x00 UTF-8(key), so ranges come out in Fabric's
+ *   UTF-8 byte order);
+ * - compaction, in its own transactions, moves batches into per-key records: idempotent (it writes
+ *   latest values with their versions) and crash-safe (records, batch deletion and the
+ *   `stateCompactedTo` mark move together);
+ * - metadata (key-level endorsement parameters) is rare: kept in memory and written per key
+ *   (`stateMetadata`) in the block's transaction.
+ *
+ * Semantics kept from Fabric (txmgmt/validation/tx_ops.go): a value write keeps the key's
+ * metadata; a delete drops it; a metadata write keeps the value and moves the version to the
+ * writing transaction; a metadata write on a missing key has no effect.
+ */
+import type { Height, StateMetadata } from '../api.js'
+import { fromStorageError } from '../errors.js'
+import type { KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
+import { Memtable, type MemEntry } from './memtable.js'
+import { checkKey, checkNamespace, compareUtf8, mangoEntry, memKey, namespaceEnd, stateRecordKey } from './keys.js'
+import {
+  executeQuery, fullScanPlan, indexEntryKey, matches, parseIndexDefinition, parseQuery, planQuery,
+  type Candidate, type IndexDefinition, type QueryPage
+} from './mango/index.js'
+
+export const STATE_TABLES: readonly TableSchema[] = Object.freeze([
+  { name: 'stateBatches' },
+  { name: 'state', indexes: [{ name: 'mango', keyPath: 'ix', multiEntry: true }] },
+  { name: 'stateMetadata' },
+  { name: 'stateInfo' }
+])
+
+export interface VersionedValue {
+  value: Uint8Array
+  version: Height
+}
+
+export interface VersionedKV extends VersionedValue {
+  key: string
+}
+
+/** One valid write of a block, in transaction order. */
+export interface StateUpdate {
+  ns: string
+  key: string
+  txNum: number
+  /** Value write (isDelete false). */
+  value?: Uint8Array
+  isDelete?: boolean
+  /** Metadata write: the full new metadata (empty map removes it). */
+  metadata?: StateMetadata
+}
+
+interface BatchRecord {
+  /** [ns, key, txNum, value | null (delete)] */
+  w: Array<[string, string, number, Uint8Array | null]>
+}
+
+interface StateRecord {
+  n: string
+  k: string
+  v: Uint8Array
+  b: number
+  t: number
+  /** Mango index entries (multiEntry IndexedDB index 'mango'). */
+  ix?: string[]
+}
+
+interface MetadataRecord {
+  n: string
+  k: string
+  m: Array<[string, Uint8Array]>
+}
+
+interface IndexRecord {
+  ns: string
+  definitions: string[]
+}
+
+const decoder = new TextDecoder()
+const RANGE_PAGE = 512
+
+export interface StateDbOptions {
+  /** Compact automatically once this many blocks sit in the memtable (0: never automatically). */
+  compactAfterBlocks?: number
+  /** Upper bound of writes per compaction transaction (keeps commits from waiting long). */
+  compactionChunk?: number
+}
+
+export class StateDb {
+  private readonly memtable = new Memtable()
+  private readonly metadata = new Map<string, StateMetadata>()
+  private readonly indexes = new Map<string, IndexDefinition[]>()
+  private readonly indexSources = new Map<string, string[]>()
+  private compactedTo = -1
+  /** Last block whose writes are in this DB (Fabric's savepoint). */
+  savepoint = -1
+
+  private constructor (private readonly store: KvStore, readonly options: Required<StateDbOptions>) {}
+
+  static async open (store: KvStore, options: StateDbOptions = {}): Promise<StateDb> {
+    const db = new StateDb(store, { compactAfterBlocks: options.compactAfterBlocks ?? 64, compactionChunk: options.compactionChunk ?? 20_000 })
+    await db.load()
+    return db
+  }
+
+  private async load (): Promise<void> {
+    try {
+      this.compactedTo = await this.store.get<number>('stateInfo', 'compactedTo') ?? -1
+      this.savepoint = await this.store.get<number>('stateInfo', 'savepoint') ?? -1
+      for (const { value } of await this.store.getRange<MetadataRecord>('stateMetadata')) {
+        this.metadata.set(memKey(value.n, value.k), new Map(value.m))
+      }
+      for (const { value } of await this.store.getRange<IndexRecord>('stateInfo', { gte: ['index'], lt: ['index\u0001'] })) {
+        this.indexSources.set(value.ns, value.definitions)
+        this.indexes.set(value.ns, value.definitions.map((d) => parseIndexDefinition(d)))
+      }
+      for (const { key, value } of await this.store.getRange<BatchRecord>('stateBatches', { gt: this.compactedTo })) {
+        this.memtable.applyBlock(key as number, value.w.map(toMemEntry(key as number)))
+      }
+    } catch (err) {
+      throw fromStorageError(err, 'open state DB')
+    }
+  }
+
+  get memtableSize (): number {
+    return this.memtable.size
+  }
+
+  get blocksInMemtable (): number {
+    return this.memtable.blocks.length
+  }
+
+  async get (ns: string, key: string): Promise<VersionedValue | undefined> {
+    checkNamespace(ns)
+    checkKey(key)
+    const m = this.memtable.get(ns, key)
+    if (m !== undefined) return m.value === undefined ? undefined : { value: m.value, version: m.version }
+    try {
+      const r = await this.store.get<StateRecord>('state', stateRecordKey(ns, key))
+      return r === undefined ? undefined : { value: r.v, version: { blockNum: r.b, txNum: r.t } }
+    } catch (err) {
+      throw fromStorageError(err, 'GetState')
+    }
+  }
+
+  /** Fabric's GetStateMultipleKeys: memtable hits, then ONE storage round trip for the rest. */
+  async getMany (ns: string, keys: readonly string[]): Promise<Array<VersionedValue | undefined>> {
+    checkNamespace(ns)
+    keys.forEach((k, i) => { checkKey(k, `keys[${i}]`) })
+    const out: Array<VersionedValue | undefined> = new Array(keys.length)
+    const missing: number[] = []
+    keys.forEach((k, i) => {
+      const m = this.memtable.get(ns, k)
+      if (m === undefined) missing.push(i)
+      else out[i] = m.value === undefined ? undefined : { value: m.value, version: m.version }
+    })
+    if (missing.length > 0) {
+      try {
+        const recs = await this.store.getMany<StateRecord>('state', missing.map((i) => stateRecordKey(ns, keys[i] as string)))
+        missing.forEach((i, j) => {
+          const r = recs[j]
+          out[i] = r === undefined ? undefined : { value: r.v, version: { blockNum: r.b, txNum: r.t } }
+        })
+      } catch (err) {
+        throw fromStorageError(err, 'GetStateMultipleKeys')
+      }
+    }
+    return out
+  }
+
+  getMetadata (ns: string, key: string): StateMetadata | undefined {
+    checkNamespace(ns)
+    checkKey(key)
+    const m = this.metadata.get(memKey(ns, key))
+    return m === undefined ? undefined : new Map(m)
+  }
+
+  /**
+   * Keys of `ns` in [startKey, endKey) ('' = unbounded), Fabric's order, read lazily in pages.
+   * The memtable part is captured when the scan starts, BEFORE any storage read, so a
+   * compaction running meanwhile cannot hide entries (it only moves them to storage).
+   */
+  async * range (ns: string, startKey: string, endKey: string): AsyncGenerator<VersionedKV> {
+    checkNamespace(ns)
+    checkKey(startKey, 'startKey')
+    checkKey(endKey, 'endKey')
+    if (endKey !== '' && compareUtf8(startKey, endKey) >= 0) return
+    const mem = this.memtable.range(ns, startKey, endKey)
+    let mi = 0
+    const upper = endKey === '' ? namespaceEnd(ns) : stateRecordKey(ns, endKey)
+    let lower: { gte?: Uint8Array, gt?: Uint8Array } = { gte: stateRecordKey(ns, startKey) }
+    let page: StateRecord[] = []
+    let pi = 0
+    let storageDone = false
+    for (;;) {
+      if (pi >= page.length && !storageDone) {
+        try {
+          const rows = await this.store.getRange<StateRecord>('state', { ...lower, lt: upper, limit: RANGE_PAGE })
+          page = rows.map((r) => r.value)
+          pi = 0
+          if (rows.length < RANGE_PAGE) storageDone = true
+          const last = rows[rows.length - 1]
+          if (last !== undefined) lower = { gt: last.key as Uint8Array }
+        } catch (err) {
+          throw fromStorageError(err, 'range scan')
+        }
+      }
+      const s = page[pi]
+      const m = mem[mi]
+      if (s === undefined && m === undefined) return
+      const c = s === undefined ? 1 : m === undefined ? -1 : compareUtf8(s.k, m.key)
+      if (c < 0 && s !== undefined) {
+        pi++
+        // Storage may hold an older version of a key the memtable rewrote or deleted.
+        // (s.k is not in the captured memtable part; a block committed since may have rewritten it.)
+        const newer = this.memtable.get(ns, s.k)
+        if (newer !== undefined) {
+          if (newer.value !== undefined) yield { key: s.k, value: newer.value, version: newer.version }
+          continue
+        }
+        yield { key: s.k, value: s.v, version: { blockNum: s.b, txNum: s.t } }
+      } else {
+        if (c === 0) pi++
+        mi++
+        if (m !== undefined && m.value !== undefined) yield { key: m.key, value: m.value, version: m.version }
+      }
+    }
+  }
+
+  /**
+   * The storage ops that apply one block's valid writes, for the ledger's block transaction,
+   * and the in-memory change to make once that transaction has committed.
+   */
+  async prepareBlock (blockNum: number, updates: readonly StateUpdate[]): Promise<{ ops: WriteOp[], apply: () => void }> {
+    const entries: MemEntry[] = []
+    const record: BatchRecord = { w: [] }
+    const metaChanges = new Map<string, { ns: string, key: string, metadata: StateMetadata | undefined }>()
+    const current = (ns: string, key: string): StateMetadata | undefined => {
+      const mk = memKey(ns, key)
+      return metaChanges.has(mk) ? metaChanges.get(mk)?.metadata : this.metadata.get(mk)
+    }
+    // A metadata-only write needs the key's current value (tx_ops.go retrieveLatestState).
+    const latest = new Map<string, Uint8Array | undefined>()
+    for (const u of updates) {
+      checkNamespace(u.ns)
+      checkKey(u.key)
+      const mk = memKey(u.ns, u.key)
+      if (u.metadata !== undefined && u.value === undefined && u.isDelete !== true && !latest.has(mk)) {
+        latest.set(mk, (await this.get(u.ns, u.key))?.value)
+      }
+    }
+    for (const u of updates) {
+      const mk = memKey(u.ns, u.key)
+      const version = { blockNum, txNum: u.txNum }
+      if (u.isDelete === true) {
+        latest.set(mk, undefined)
+        entries.push({ ns: u.ns, key: u.key, value: undefined, version })
+        record.w.push([u.ns, u.key, u.txNum, null])
+        if (current(u.ns, u.key) !== undefined) metaChanges.set(mk, { ns: u.ns, key: u.key, metadata: undefined })
+      } else if (u.value !== undefined) {
+        latest.set(mk, u.value)
+        entries.push({ ns: u.ns, key: u.key, value: u.value, version })
+        record.w.push([u.ns, u.key, u.txNum, u.value])
+      }
+      if (u.metadata !== undefined && u.isDelete !== true) {
+        const value = latest.get(mk)
+        if (value === undefined) continue // no such key: the metadata write has no effect
+        metaChanges.set(mk, { ns: u.ns, key: u.key, metadata: u.metadata.size === 0 ? undefined : new Map(u.metadata) })
+        if (u.value === undefined) {
+          entries.push({ ns: u.ns, key: u.key, value, version })
+          record.w.push([u.ns, u.key, u.txNum, value])
+        }
+      }
+    }
+    const ops: WriteOp[] = [
+      { type: 'put', table: 'stateBatches', key: blockNum, value: record },
+      { type: 'put', table: 'stateInfo', key: 'savepoint', value: blockNum }
+    ]
+    for (const { ns, key, metadata } of metaChanges.values()) {
+      ops.push(metadata === undefined
+        ? { type: 'del', table: 'stateMetadata', key: stateRecordKey(ns, key) }
+        : { type: 'put', table: 'stateMetadata', key: stateRecordKey(ns, key), value: { n: ns, k: key, m: [...metadata] } satisfies MetadataRecord })
+    }
+    return {
+      ops,
+      apply: () => {
+        this.memtable.applyBlock(blockNum, entries)
+        for (const [mk, { metadata }] of metaChanges) {
+          if (metadata === undefined) this.metadata.delete(mk)
+          else this.metadata.set(mk, metadata)
+        }
+        this.savepoint = blockNum
+      }
+    }
+  }
+
+  /** True when the memtable holds more blocks than the configured threshold. */
+  get wantsCompaction (): boolean {
+    return this.options.compactAfterBlocks > 0 && this.memtable.blocks.length >= this.options.compactAfterBlocks
+  }
+
+  /**
+   * Moves memtable blocks into per-key records, oldest first, in transactions of at most
+   * `compactionChunk` writes (whole blocks). Returns the number of records written.
+   * The caller serialises this with commits (the ledger's commit lock).
+   */
+  async compact (): Promise<number> {
+    let written = 0
+    for (;;) {
+      const blocks = this.memtable.blocks
+      if (blocks.length === 0) return written
+      let upTo = blocks[0] as number
+      let count = this.memtable.entriesUpTo(upTo).length
+      for (const b of blocks.slice(1)) {
+        const next = this.memtable.entriesUpTo(b).length
+        if (next > this.options.compactionChunk) break
+        upTo = b
+        count = next
+      }
+      const entries = this.memtable.entriesUpTo(upTo)
+      const ops: WriteOp[] = entries.map((e) => e.value === undefined
+        ? { type: 'del', table: 'state', key: stateRecordKey(e.ns, e.key) }
+        : { type: 'put', table: 'state', key: stateRecordKey(e.ns, e.key), value: this.toRecord(e) })
+      ops.push({ type: 'delRange', table: 'stateBatches', range: { lte: upTo } })
+      ops.push({ type: 'put', table: 'stateInfo', key: 'compactedTo', value: upTo })
+      try {
+        await this.store.write(ops)
+      } catch (err) {
+        throw fromStorageError(err, `compact state up to block ${upTo}`)
+      }
+      this.memtable.forgetUpTo(upTo)
+      this.compactedTo = upTo
+      written += count
+    }
+  }
+
+  private toRecord (e: MemEntry): StateRecord {
+    const rec: StateRecord = { n: e.ns, k: e.key, v: e.value as Uint8Array, b: e.version.blockNum, t: e.version.txNum }
+    const ix = this.indexEntries(e.ns, e.key, e.value as Uint8Array)
+    if (ix.length > 0) rec.ix = ix
+    return rec
+  }
+
+  private indexEntries (ns: string, key: string, value: Uint8Array): string[] {
+    const defs = this.indexes.get(ns)
+    if (defs === undefined || defs.length === 0) return []
+    const doc = parseJson(value)
+    if (doc === undefined) return []
+    const out: string[] = []
+    for (const def of defs) {
+      const entry = indexEntryKey(def, doc, key)
+      if (entry !== undefined) out.push(mangoEntry(ns, indexId(def), entry))
+    }
+    return out
+  }
+
+  /**
+   * Installs CouchDB index definitions (META-INF/statedb/couchdb/indexes/*.json) for a
+   * namespace and indexes the existing documents, like Fabric does at chaincode install.
+   */
+  async defineIndexes (ns: string, definitionFiles: readonly string[]): Promise<IndexDefinition[]> {
+    checkNamespace(ns)
+    const parsed = definitionFiles.map((d, i) => parseIndexDefinition(d, `index definition ${i}`))
+    const sources = [...(this.indexSources.get(ns) ?? [])]
+    const defs = [...(this.indexes.get(ns) ?? [])]
+    parsed.forEach((def, i) => {
+      const at = defs.findIndex((d) => indexId(d) === indexId(def))
+      if (at >= 0) {
+        defs[at] = def
+        sources[at] = definitionFiles[i] as string
+      } else {
+        defs.push(def)
+        sources.push(definitionFiles[i] as string)
+      }
+    })
+    await this.compact()
+    const previousDefs = this.indexes.get(ns)
+    this.indexes.set(ns, defs)
+    try {
+      const rows = await this.store.getRange<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
+      const ops: WriteOp[] = rows.map(({ key, value }) => {
+        const ix = this.indexEntries(ns, value.k, value.v)
+        const rec: StateRecord = { n: value.n, k: value.k, v: value.v, b: value.b, t: value.t }
+        if (ix.length > 0) rec.ix = ix
+        return { type: 'put', table: 'state', key, value: rec }
+      })
+      ops.push({ type: 'put', table: 'stateInfo', key: ['index', ns], value: { ns, definitions: sources } satisfies IndexRecord })
+      await this.store.write(ops)
+    } catch (err) {
+      if (previousDefs === undefined) this.indexes.delete(ns)
+      else this.indexes.set(ns, previousDefs)
+      throw fromStorageError(err, 'define indexes')
+    }
+    this.indexSources.set(ns, sources)
+    return defs
+  }
+
+  listIndexes (ns: string): IndexDefinition[] {
+    return [...(this.indexes.get(ns) ?? [])]
+  }
+
+  /**
+   * A CouchDB Mango query over the namespace's JSON values. With a usable index, per-key
+   * records come from the IndexedDB multiEntry index (no scan); memtable documents, which are
+   * not yet indexed in storage, are checked in memory and shadow their stored versions.
+   */
+  async query (ns: string, queryJson: string, options: { bookmark?: string, pageSize?: number } = {}): Promise<{ page: QueryPage, raw: Map<string, Uint8Array> }> {
+    checkNamespace(ns)
+    const query = parseQuery(queryJson)
+    const plan = planQuery(query, this.indexes.get(ns) ?? [])
+    const mem = this.memtable.range(ns, '', '')
+    const shadowed = new Set(mem.map((e) => e.key))
+    const raw = new Map<string, Uint8Array>()
+    const candidates: Candidate[] = []
+    const offer = (key: string, value: Uint8Array): void => {
+      const doc = parseJson(value)
+      if (doc === undefined) return
+      raw.set(key, value)
+      candidates.push({ key, doc })
+    }
+    try {
+      if (plan.kind === 'index') {
+        const prefix = mangoEntry(ns, indexId(plan.index), '')
+        for (const r of plan.ranges) {
+          const rows = await this.store.getFromIndex<StateRecord>('state', 'mango', {
+            [r.lowerOpen ? 'gt' : 'gte']: prefix + r.lower,
+            [r.upperOpen ? 'lt' : 'lte']: prefix + r.upper
+          })
+          for (const { value } of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
+        }
+        for (const e of mem) {
+          if (e.value === undefined) continue
+          const doc = parseJson(e.value)
+          if (doc !== undefined && indexEntryKey(plan.index, doc, e.key) !== undefined && matches(query.selector, doc, { id: e.key })) offer(e.key, e.value)
+        }
+      } else {
+        const rows = await this.store.getRange<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
+        for (const { value } of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
+        for (const e of mem) if (e.value !== undefined) offer(e.key, e.value)
+      }
+    } catch (err) {
+      throw fromStorageError(err, 'rich query')
+    }
+    // Candidates come from two sources, so let the executor order them itself.
+    const unordered = plan.kind === 'index' ? { ...plan, ordered: false } : fullScanPlan(query)
+    const page = await executeQuery(query, unordered, candidates, options)
+    return { page, raw }
+  }
+}
+
+export function indexId (def: IndexDefinition): string {
+  return `${def.ddoc}/${def.name}`
+}
+
+function parseJson (value: Uint8Array): unknown {
+  if (value.length === 0) return undefined
+  const first = value[0] as number
+  if (first !== 0x7b /* { */ && first !== 0x20 && first !== 0x0a && first !== 0x09 && first !== 0x0d) return undefined
+  try {
+    const doc: unknown = JSON.parse(decoder.decode(value))
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function toMemEntry (blockNum: number) {
+  return ([ns, key, txNum, value]: [string, string, number, Uint8Array | null]): MemEntry =>
+    ({ ns, key, value: value ?? undefined, version: { blockNum, txNum } })
+}
