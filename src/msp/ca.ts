@@ -67,6 +67,7 @@ export class CertificateAuthority {
   readonly #signer: Signer
   readonly #clock: Clock
   readonly #revoked = new Map<string, RevokedEntry>()
+  #crlNumber = 0
 
   private constructor (certificate: Certificate, signer: Signer, clock: Clock) {
     this.certificate = certificate
@@ -198,11 +199,15 @@ export class CertificateAuthority {
       thisUpdate,
       nextUpdate: new Date(thisUpdate.getTime() + (options.nextUpdateDays ?? 7) * DAY_MS),
       entries: this.revoked.map((e) => ({ serialNumber: e.serialNumber, revocationDate: e.revocationDate, reason: e.reason })),
-      extensions: [new x509.AuthorityKeyIdentifierExtension(keyId(this.#signer.publicKey))],
+      extensions: [
+        new x509.AuthorityKeyIdentifierExtension(keyId(this.#signer.publicKey)),
+        new x509.Extension(CRL_NUMBER_OID, false, derInteger(++this.#crlNumber) as Uint8Array<ArrayBuffer>)
+      ],
       signingKey: signerKey(this.#signer),
       signingAlgorithm: SIGNING_ALGORITHM
     }, x509Crypto)
-    return crl.toString('pem')
+    // OpenSSL and Go expect the 'X509 CRL' PEM label (x509 writes 'CRL').
+    return x509.PemConverter.encode(crl.rawData, 'X509 CRL')
   }
 
   /** C, ST, L, O of the CA, reused for the certificates it issues. */
@@ -247,6 +252,16 @@ function caExtensions (subjectKey: Uint8Array, issuerKey: Uint8Array): x509.Exte
     new x509.SubjectKeyIdentifierExtension(keyId(subjectKey)),
     new x509.AuthorityKeyIdentifierExtension(keyId(issuerKey))
   ]
+}
+
+/** id-ce-cRLNumber (RFC 5280 §5.2.3): a conforming CRL carries a monotonically increasing number. */
+const CRL_NUMBER_OID = '2.5.29.20'
+
+function derInteger (value: number): Uint8Array {
+  const bytes: number[] = []
+  for (let v = value; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256)
+  if (bytes.length === 0 || (bytes[0] as number) >= 0x80) bytes.unshift(0)
+  return Uint8Array.of(0x02, bytes.length, ...bytes)
 }
 
 /** 128 random bits, positive and without a leading zero byte (RFC 5280 §4.1.2.2: ≤ 20 octets). */
