@@ -1,5 +1,5 @@
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { sha256 } from './hash.js'
+import { sha256 } from './sha256.js'
 import { CURVE_ORDER, P256, decodePublicKey, decodeSignature, digestToScalar, isLowS, type P256Point } from './ecdsa.js'
 import { LruCache } from './lru.js'
 import type { Verifier, VerifierOptions, VerifyRequest } from './verifier.js'

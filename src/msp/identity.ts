@@ -1,5 +1,5 @@
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { sha256 } from '../crypto/hash.js'
+import { sha256 } from '../crypto/sha256.js'
 import type { Verifier } from '../crypto/verifier.js'
 import { ATTRIBUTE_EXTENSION_OID, decodeAttributes, type Attributes } from './attributes.js'
 import { certificatePublicKey, derOf, parseCertificate, type Certificate } from './certificate.js'

@@ -1,5 +1,5 @@
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { sha256 } from '../crypto/hash.js'
+import { sha256 } from '../crypto/sha256.js'
 import { randomBytes } from '../crypto/random.js'
 import { MspError } from './errors.js'
 
