@@ -224,8 +224,9 @@ export class Raft {
     }
     // Conf changes wait until this leader's first entry applies: all earlier entries are then committed
     // and the single-server change is safe (Ongaro, raft-dev 2015; etcd does the same).
-    this.pendingConfIndex = this.log.lastIndex()
+    // etcd sets it before appending the empty entry; Weft includes that entry, as the fix requires.
     this.appendEntries([{ term: 0, index: 0, type: EntryType.Normal, data: EMPTY }])
+    this.pendingConfIndex = this.log.lastIndex()
   }
 
   private appendEntries (entries: readonly Entry[]): void {

@@ -27,6 +27,11 @@ export interface SimulationPlan {
   readonly maxDelayMs: number
   readonly chaosMs: number
   readonly membershipChanges: boolean
+  /** Per chaos step (every 100 ms): probabilities of a proposal, a crash, a restart and a partition change. */
+  readonly proposeRate: number
+  readonly crashRate: number
+  readonly restartRate: number
+  readonly partitionRate: number
 }
 
 export interface SimulationStats {
@@ -118,7 +123,12 @@ export class Simulation {
       chaosMs: 3_000 + this.int(17_000),
       // Fabric always runs with both; without them a removed node that never learns of its removal
       // can disrupt elections indefinitely (the §6 disruptive-server problem).
-      membershipChanges: preVote && checkQuorum
+      membershipChanges: preVote && checkQuorum,
+      // Some seeds are calm, some are storms: Figure 8 and lost-vote bugs need crashes mid-election.
+      proposeRate: 0.1 + this.rng() * 0.6,
+      crashRate: this.rng() < 0.5 ? 0.02 : 0.05 + this.rng() * 0.2,
+      restartRate: 0.05 + this.rng() * 0.4,
+      partitionRate: this.rng() * 0.05
     }
     this.dropRate = this.plan.dropRate
     this.dupRate = this.plan.dupRate
@@ -323,38 +333,46 @@ export class Simulation {
   }
 
   private chaosStep (): void {
-    const r = this.rng()
+    const plan = this.plan
     const alive = this.aliveNodes()
-    if (r < 0.35) {
+    if (this.rng() < plan.proposeRate) {
       const node = this.pick(alive)
       if (node !== undefined) this.propose(node, 'p')
-    } else if (r < 0.37) {
-      const node = this.pick(alive)
+    }
+    if (this.rng() < plan.crashRate) {
+      // Leaders are crashed more often than their share: that is where the interesting cases are.
+      const leader = this.leader()
+      const node = leader !== undefined && this.rng() < 0.4 ? leader : this.pick(alive)
       if (node !== undefined) {
         const points: Array<CrashPoint | undefined> = [undefined, 'before-persist', 'after-persist', 'after-send']
         this.crashNode(node, points[this.int(points.length)])
       }
-    } else if (r < 0.45) {
+    }
+    if (this.rng() < plan.restartRate) {
       const node = this.pick([...this.nodes.values()].filter(n => !n.alive && !n.halted))
       if (node !== undefined) this.startNode(node)
-    } else if (r < 0.465) {
-      this.groups = new Map()
-      for (const id of this.nodes.keys()) this.groups.set(id, this.int(2))
-      this.stats.partitions++
-      this.log(`partition ${[...this.groups].map(([id, g]) => `${id}:${g}`).join(' ')}`)
-    } else if (r < 0.475) {
-      const leader = this.leader()
-      if (leader !== undefined) {
-        this.groups = new Map([[leader.id, 1]])
+    }
+    if (this.rng() < plan.partitionRate) {
+      const r = this.rng()
+      if (r < 0.4) {
+        this.groups = new Map()
+        for (const id of this.nodes.keys()) this.groups.set(id, this.int(2))
         this.stats.partitions++
-        this.log(`isolate leader ${leader.id}`)
+        this.log(`partition ${[...this.groups].map(([id, g]) => `${id}:${g}`).join(' ')}`)
+      } else if (r < 0.6) {
+        const leader = this.leader()
+        if (leader !== undefined) {
+          this.groups = new Map([[leader.id, 1]])
+          this.stats.partitions++
+          this.log(`isolate leader ${leader.id}`)
+        }
+      } else {
+        if (this.groups.size > 0) this.log('heal partition')
+        this.groups = new Map()
       }
-    } else if (r < 0.515) {
-      if (this.groups.size > 0) this.log('heal partition')
-      this.groups = new Map()
-    } else if (r < 0.525) {
-      if (this.plan.membershipChanges) this.changeMembership()
-    } else if (r < 0.535) {
+    }
+    if (plan.membershipChanges && this.rng() < 0.01) this.changeMembership()
+    if (this.rng() < 0.01) {
       const leader = this.leader()
       const target = this.pick(leader === undefined ? [] : leader.node.raft.confState().voters.filter(v => v !== leader.id))
       if (leader !== undefined && target !== undefined) {
