@@ -416,3 +416,321 @@ export function fsqr (r: usize, a: usize): void {
   store<u32>(r, <u32>t6, 24)
   store<u32>(r, <u32>t7, 28)
 }
+
+/** r = a + b mod p (a, b < p). */
+export function fadd (r: usize, a: usize, b: usize): void {
+  const a0: u64 = <u64>load<u32>(a, 0)
+  const a1: u64 = <u64>load<u32>(a, 4)
+  const a2: u64 = <u64>load<u32>(a, 8)
+  const a3: u64 = <u64>load<u32>(a, 12)
+  const a4: u64 = <u64>load<u32>(a, 16)
+  const a5: u64 = <u64>load<u32>(a, 20)
+  const a6: u64 = <u64>load<u32>(a, 24)
+  const a7: u64 = <u64>load<u32>(a, 28)
+  const b0: u64 = <u64>load<u32>(b, 0)
+  const b1: u64 = <u64>load<u32>(b, 4)
+  const b2: u64 = <u64>load<u32>(b, 8)
+  const b3: u64 = <u64>load<u32>(b, 12)
+  const b4: u64 = <u64>load<u32>(b, 16)
+  const b5: u64 = <u64>load<u32>(b, 20)
+  const b6: u64 = <u64>load<u32>(b, 24)
+  const b7: u64 = <u64>load<u32>(b, 28)
+  let c: i64 = 0
+  c += <i64>a0 + <i64>b0; let t0: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a1 + <i64>b1; let t1: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a2 + <i64>b2; let t2: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a3 + <i64>b3; let t3: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a4 + <i64>b4; let t4: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a5 + <i64>b5; let t5: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a6 + <i64>b6; let t6: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a7 + <i64>b7; let t7: i64 = c & 0xffffffff; c >>= 32
+  let d0: i64 = <i64>t0 - <i64>0xffffffff
+  let d1: i64 = <i64>t1 - <i64>0xffffffff + (d0 >> 32); d0 &= 0xffffffff
+  let d2: i64 = <i64>t2 - <i64>0xffffffff + (d1 >> 32); d1 &= 0xffffffff
+  let d3: i64 = <i64>t3 - <i64>0x0 + (d2 >> 32); d2 &= 0xffffffff
+  let d4: i64 = <i64>t4 - <i64>0x0 + (d3 >> 32); d3 &= 0xffffffff
+  let d5: i64 = <i64>t5 - <i64>0x0 + (d4 >> 32); d4 &= 0xffffffff
+  let d6: i64 = <i64>t6 - <i64>0x1 + (d5 >> 32); d5 &= 0xffffffff
+  let d7: i64 = <i64>t7 - <i64>0xffffffff + (d6 >> 32); d6 &= 0xffffffff
+  if (d7 >= 0 || c != 0) {
+    t0 = <i64>d0; t1 = <i64>d1; t2 = <i64>d2; t3 = <i64>d3; t4 = <i64>d4; t5 = <i64>d5; t6 = <i64>d6; t7 = <i64>d7
+  }
+  store<u32>(r, <u32>t0, 0)
+  store<u32>(r, <u32>t1, 4)
+  store<u32>(r, <u32>t2, 8)
+  store<u32>(r, <u32>t3, 12)
+  store<u32>(r, <u32>t4, 16)
+  store<u32>(r, <u32>t5, 20)
+  store<u32>(r, <u32>t6, 24)
+  store<u32>(r, <u32>t7, 28)
+}
+
+/** r = a − b mod p (a, b < p). */
+export function fsub (r: usize, a: usize, b: usize): void {
+  const a0: u64 = <u64>load<u32>(a, 0)
+  const a1: u64 = <u64>load<u32>(a, 4)
+  const a2: u64 = <u64>load<u32>(a, 8)
+  const a3: u64 = <u64>load<u32>(a, 12)
+  const a4: u64 = <u64>load<u32>(a, 16)
+  const a5: u64 = <u64>load<u32>(a, 20)
+  const a6: u64 = <u64>load<u32>(a, 24)
+  const a7: u64 = <u64>load<u32>(a, 28)
+  const b0: u64 = <u64>load<u32>(b, 0)
+  const b1: u64 = <u64>load<u32>(b, 4)
+  const b2: u64 = <u64>load<u32>(b, 8)
+  const b3: u64 = <u64>load<u32>(b, 12)
+  const b4: u64 = <u64>load<u32>(b, 16)
+  const b5: u64 = <u64>load<u32>(b, 20)
+  const b6: u64 = <u64>load<u32>(b, 24)
+  const b7: u64 = <u64>load<u32>(b, 28)
+  let c: i64 = 0
+  c += <i64>a0 - <i64>b0; let t0: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a1 - <i64>b1; let t1: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a2 - <i64>b2; let t2: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a3 - <i64>b3; let t3: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a4 - <i64>b4; let t4: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a5 - <i64>b5; let t5: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a6 - <i64>b6; let t6: i64 = c & 0xffffffff; c >>= 32
+  c += <i64>a7 - <i64>b7; let t7: i64 = c & 0xffffffff; c >>= 32
+  if (c != 0) {
+    // borrow: add p back (the result wraps into [0, p))
+    c = 0
+    c += t0 + <i64>0xffffffff; t0 = c & 0xffffffff; c >>= 32
+    c += t1 + <i64>0xffffffff; t1 = c & 0xffffffff; c >>= 32
+    c += t2 + <i64>0xffffffff; t2 = c & 0xffffffff; c >>= 32
+    c += t3 + <i64>0x0; t3 = c & 0xffffffff; c >>= 32
+    c += t4 + <i64>0x0; t4 = c & 0xffffffff; c >>= 32
+    c += t5 + <i64>0x0; t5 = c & 0xffffffff; c >>= 32
+    c += t6 + <i64>0x1; t6 = c & 0xffffffff; c >>= 32
+    c += t7 + <i64>0xffffffff; t7 = c & 0xffffffff; c >>= 32
+  }
+  store<u32>(r, <u32>t0, 0)
+  store<u32>(r, <u32>t1, 4)
+  store<u32>(r, <u32>t2, 8)
+  store<u32>(r, <u32>t3, 12)
+  store<u32>(r, <u32>t4, 16)
+  store<u32>(r, <u32>t5, 20)
+  store<u32>(r, <u32>t6, 24)
+  store<u32>(r, <u32>t7, 28)
+}
+
+/**
+ * r = a·b·2^−256 mod n (Montgomery, CIOS), a, b < n. `nPrime` = −n⁻¹ mod 2^32. r may alias.
+ */
+export function nmontmul (r: usize, a: usize, b: usize, nPrime: u64): void {
+  const a0: u64 = <u64>load<u32>(a, 0)
+  const a1: u64 = <u64>load<u32>(a, 4)
+  const a2: u64 = <u64>load<u32>(a, 8)
+  const a3: u64 = <u64>load<u32>(a, 12)
+  const a4: u64 = <u64>load<u32>(a, 16)
+  const a5: u64 = <u64>load<u32>(a, 20)
+  const a6: u64 = <u64>load<u32>(a, 24)
+  const a7: u64 = <u64>load<u32>(a, 28)
+  const b0: u64 = <u64>load<u32>(b, 0)
+  const b1: u64 = <u64>load<u32>(b, 4)
+  const b2: u64 = <u64>load<u32>(b, 8)
+  const b3: u64 = <u64>load<u32>(b, 12)
+  const b4: u64 = <u64>load<u32>(b, 16)
+  const b5: u64 = <u64>load<u32>(b, 20)
+  const b6: u64 = <u64>load<u32>(b, 24)
+  const b7: u64 = <u64>load<u32>(b, 28)
+  let t0: u64 = 0
+  let t1: u64 = 0
+  let t2: u64 = 0
+  let t3: u64 = 0
+  let t4: u64 = 0
+  let t5: u64 = 0
+  let t6: u64 = 0
+  let t7: u64 = 0
+  let t8: u64 = 0
+  let t9: u64 = 0
+  let c: u64 = 0
+  let m: u64 = 0
+  // a0
+  c = 0
+  c += t0 + a0 * b0; t0 = c & M; c >>= 32
+  c += t1 + a0 * b1; t1 = c & M; c >>= 32
+  c += t2 + a0 * b2; t2 = c & M; c >>= 32
+  c += t3 + a0 * b3; t3 = c & M; c >>= 32
+  c += t4 + a0 * b4; t4 = c & M; c >>= 32
+  c += t5 + a0 * b5; t5 = c & M; c >>= 32
+  c += t6 + a0 * b6; t6 = c & M; c >>= 32
+  c += t7 + a0 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a1
+  c = 0
+  c += t0 + a1 * b0; t0 = c & M; c >>= 32
+  c += t1 + a1 * b1; t1 = c & M; c >>= 32
+  c += t2 + a1 * b2; t2 = c & M; c >>= 32
+  c += t3 + a1 * b3; t3 = c & M; c >>= 32
+  c += t4 + a1 * b4; t4 = c & M; c >>= 32
+  c += t5 + a1 * b5; t5 = c & M; c >>= 32
+  c += t6 + a1 * b6; t6 = c & M; c >>= 32
+  c += t7 + a1 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a2
+  c = 0
+  c += t0 + a2 * b0; t0 = c & M; c >>= 32
+  c += t1 + a2 * b1; t1 = c & M; c >>= 32
+  c += t2 + a2 * b2; t2 = c & M; c >>= 32
+  c += t3 + a2 * b3; t3 = c & M; c >>= 32
+  c += t4 + a2 * b4; t4 = c & M; c >>= 32
+  c += t5 + a2 * b5; t5 = c & M; c >>= 32
+  c += t6 + a2 * b6; t6 = c & M; c >>= 32
+  c += t7 + a2 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a3
+  c = 0
+  c += t0 + a3 * b0; t0 = c & M; c >>= 32
+  c += t1 + a3 * b1; t1 = c & M; c >>= 32
+  c += t2 + a3 * b2; t2 = c & M; c >>= 32
+  c += t3 + a3 * b3; t3 = c & M; c >>= 32
+  c += t4 + a3 * b4; t4 = c & M; c >>= 32
+  c += t5 + a3 * b5; t5 = c & M; c >>= 32
+  c += t6 + a3 * b6; t6 = c & M; c >>= 32
+  c += t7 + a3 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a4
+  c = 0
+  c += t0 + a4 * b0; t0 = c & M; c >>= 32
+  c += t1 + a4 * b1; t1 = c & M; c >>= 32
+  c += t2 + a4 * b2; t2 = c & M; c >>= 32
+  c += t3 + a4 * b3; t3 = c & M; c >>= 32
+  c += t4 + a4 * b4; t4 = c & M; c >>= 32
+  c += t5 + a4 * b5; t5 = c & M; c >>= 32
+  c += t6 + a4 * b6; t6 = c & M; c >>= 32
+  c += t7 + a4 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a5
+  c = 0
+  c += t0 + a5 * b0; t0 = c & M; c >>= 32
+  c += t1 + a5 * b1; t1 = c & M; c >>= 32
+  c += t2 + a5 * b2; t2 = c & M; c >>= 32
+  c += t3 + a5 * b3; t3 = c & M; c >>= 32
+  c += t4 + a5 * b4; t4 = c & M; c >>= 32
+  c += t5 + a5 * b5; t5 = c & M; c >>= 32
+  c += t6 + a5 * b6; t6 = c & M; c >>= 32
+  c += t7 + a5 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a6
+  c = 0
+  c += t0 + a6 * b0; t0 = c & M; c >>= 32
+  c += t1 + a6 * b1; t1 = c & M; c >>= 32
+  c += t2 + a6 * b2; t2 = c & M; c >>= 32
+  c += t3 + a6 * b3; t3 = c & M; c >>= 32
+  c += t4 + a6 * b4; t4 = c & M; c >>= 32
+  c += t5 + a6 * b5; t5 = c & M; c >>= 32
+  c += t6 + a6 * b6; t6 = c & M; c >>= 32
+  c += t7 + a6 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  // a7
+  c = 0
+  c += t0 + a7 * b0; t0 = c & M; c >>= 32
+  c += t1 + a7 * b1; t1 = c & M; c >>= 32
+  c += t2 + a7 * b2; t2 = c & M; c >>= 32
+  c += t3 + a7 * b3; t3 = c & M; c >>= 32
+  c += t4 + a7 * b4; t4 = c & M; c >>= 32
+  c += t5 + a7 * b5; t5 = c & M; c >>= 32
+  c += t6 + a7 * b6; t6 = c & M; c >>= 32
+  c += t7 + a7 * b7; t7 = c & M; c >>= 32
+  c += t8; t8 = c & M; t9 = c >> 32
+  m = (t0 * nPrime) & M
+  c = (t0 + m * 0xfc632551) >> 32
+  c += t1 + m * 0xf3b9cac2; t0 = c & M; c >>= 32
+  c += t2 + m * 0xa7179e84; t1 = c & M; c >>= 32
+  c += t3 + m * 0xbce6faad; t2 = c & M; c >>= 32
+  c += t4 + m * 0xffffffff; t3 = c & M; c >>= 32
+  c += t5 + m * 0xffffffff; t4 = c & M; c >>= 32
+  c += t6; t5 = c & M; c >>= 32
+  c += t7 + m * 0xffffffff; t6 = c & M; c >>= 32
+  c += t8; t7 = c & M; t8 = t9 + (c >> 32)
+  let d0: i64 = <i64>t0 - <i64>0xfc632551
+  let d1: i64 = <i64>t1 - <i64>0xf3b9cac2 + (d0 >> 32); d0 &= 0xffffffff
+  let d2: i64 = <i64>t2 - <i64>0xa7179e84 + (d1 >> 32); d1 &= 0xffffffff
+  let d3: i64 = <i64>t3 - <i64>0xbce6faad + (d2 >> 32); d2 &= 0xffffffff
+  let d4: i64 = <i64>t4 - <i64>0xffffffff + (d3 >> 32); d3 &= 0xffffffff
+  let d5: i64 = <i64>t5 - <i64>0xffffffff + (d4 >> 32); d4 &= 0xffffffff
+  let d6: i64 = <i64>t6 - <i64>0x0 + (d5 >> 32); d5 &= 0xffffffff
+  let d7: i64 = <i64>t7 - <i64>0xffffffff + (d6 >> 32); d6 &= 0xffffffff
+  if (d7 >= 0 || t8 != 0) {
+    t0 = <u64>d0; t1 = <u64>d1; t2 = <u64>d2; t3 = <u64>d3; t4 = <u64>d4; t5 = <u64>d5; t6 = <u64>d6; t7 = <u64>d7
+  }
+  store<u32>(r, <u32>t0, 0)
+  store<u32>(r, <u32>t1, 4)
+  store<u32>(r, <u32>t2, 8)
+  store<u32>(r, <u32>t3, 12)
+  store<u32>(r, <u32>t4, 16)
+  store<u32>(r, <u32>t5, 20)
+  store<u32>(r, <u32>t6, 24)
+  store<u32>(r, <u32>t7, 28)
+}

@@ -1,8 +1,8 @@
 // Arithmetic modulo the P-256 field prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1 (SEC 2 §2.4.2).
 // An element is 8 little-endian u32 limbs (32 bytes) in linear memory, always canonical (< p),
 // so equality is limb equality. Not constant-time: verification handles public data only.
-export { fmul, fsqr } from './field-mul'
-import { fmul, fsqr } from './field-mul'
+export { fmul, fsqr, fadd, fsub } from './field-mul'
+import { fmul, fsqr, fadd, fsub } from './field-mul'
 
 /** p, little-endian limbs. */
 export const P: usize = memory.data<u32>([
@@ -13,28 +13,6 @@ export const P: usize = memory.data<u32>([
 export const B: usize = memory.data<u32>([
   0x27d2604b, 0x3bce3c3e, 0xcc53b0f6, 0x651d06b0, 0x769886bc, 0xb3ebbd55, 0xaa3a93e7, 0x5ac635d8
 ])
-
-/** r = a + b mod p. */
-export function fadd (r: usize, a: usize, b: usize): void {
-  let c: u64 = 0
-  for (let i: usize = 0; i < 32; i += 4) {
-    c += <u64>load<u32>(a + i) + <u64>load<u32>(b + i)
-    store<u32>(r + i, <u32>c)
-    c >>= 32
-  }
-  if (c != 0 || !lessThan(r, P)) subP(r)
-}
-
-/** r = a − b mod p. */
-export function fsub (r: usize, a: usize, b: usize): void {
-  let c: i64 = 0
-  for (let i: usize = 0; i < 32; i += 4) {
-    c += <i64>load<u32>(a + i) - <i64>load<u32>(b + i)
-    store<u32>(r + i, <u32>c)
-    c >>= 32
-  }
-  if (c != 0) addP(r)
-}
 
 /** r = 2a mod p. */
 export function fdbl (r: usize, a: usize): void {
@@ -48,26 +26,6 @@ export function fneg (r: usize, a: usize): void {
 
 export const ZERO: usize = memory.data(32)
 export const ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0])
-
-// r −= p in place (wrapping).
-function subP (r: usize): void {
-  let c: i64 = 0
-  for (let i: usize = 0; i < 32; i += 4) {
-    c += <i64>load<u32>(r + i) - <i64>load<u32>(P + i)
-    store<u32>(r + i, <u32>c)
-    c >>= 32
-  }
-}
-
-// r += p in place (wrapping).
-function addP (r: usize): void {
-  let c: u64 = 0
-  for (let i: usize = 0; i < 32; i += 4) {
-    c += <u64>load<u32>(r + i) + <u64>load<u32>(P + i)
-    store<u32>(r + i, <u32>c)
-    c >>= 32
-  }
-}
 
 /** a < b as 256-bit integers. */
 export function lessThan (a: usize, b: usize): bool {

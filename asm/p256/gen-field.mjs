@@ -1,6 +1,8 @@
 // Generates asm/p256/field-mul.ts: fully unrolled 8×32-bit-limb multiplication and squaring mod
 // p = 2^256 − 2^224 + 2^192 + 2^96 − 1 with NIST's fast (Solinas) reduction. Unrolled because
 // binaryen does not unroll loops and the products then stay in WASM locals (registers).
+// Also unrolled: addition and subtraction mod p, and Montgomery multiplication mod n; their
+// loop versions spent as long in loop control and branches as in arithmetic (measured).
 // Run: node asm/p256/gen-field.mjs > asm/p256/field-mul.ts
 const L = 8
 const out = []
@@ -122,5 +124,79 @@ emit('export function fsqr (r: usize, a: usize): void {')
 emit(loads('a'))
 emit(columns(true))
 emit(reduce)
+emit('}')
+
+// Subtracts the 8-limb constant `k` (MSW-last array of numbers) from t0..t7 into d0..d7 and
+// replaces t by d when no borrow occurred (t ≥ k), i.e. one conditional subtraction.
+function condSub (k, extraCarryCond, tType = 'i64') {
+  const lines = []
+  for (let i = 0; i < L; i++) {
+    const borrow = i === 0 ? '' : ` + (d${i - 1} >> 32)`
+    lines.push(`  let d${i}: i64 = <i64>t${i} - ${k[i]}${borrow}` + (i > 0 ? `; d${i - 1} &= 0xffffffff` : ''))
+  }
+  const cond = extraCarryCond ? `d7 >= 0 || ${extraCarryCond}` : 'd7 >= 0'
+  lines.push(`  if (${cond}) {`)
+  lines.push('    ' + Array.from({ length: L }, (_v, i) => `t${i} = <${tType}>d${i}`).join('; '))
+  lines.push('  }')
+  return lines.join('\n')
+}
+
+const P_LIMBS = [0xffffffff, 0xffffffff, 0xffffffff, 0, 0, 0, 1, 0xffffffff]
+const N_LIMBS = [0xfc632551, 0xf3b9cac2, 0xa7179e84, 0xbce6faad, 0xffffffff, 0xffffffff, 0, 0xffffffff]
+const hex = (v) => '0x' + v.toString(16)
+
+function stores (name) {
+  return Array.from({ length: L }, (_v, i) => `  store<u32>(r, <u32>${name}${i}, ${4 * i})`).join('\n')
+}
+
+emit('')
+emit('/** r = a + b mod p (a, b < p). */')
+emit('export function fadd (r: usize, a: usize, b: usize): void {')
+emit(loads('a'))
+emit(loads('b'))
+emit('  let c: i64 = 0')
+for (let i = 0; i < L; i++) emit(`  c += <i64>a${i} + <i64>b${i}; let t${i}: i64 = c & 0xffffffff; c >>= 32`)
+emit(condSub(P_LIMBS.map(hex), 'c != 0').replace(/ - (0x[0-9a-f]+)/g, ' - <i64>$1'))
+emit(stores('t'))
+emit('}')
+emit('')
+emit('/** r = a − b mod p (a, b < p). */')
+emit('export function fsub (r: usize, a: usize, b: usize): void {')
+emit(loads('a'))
+emit(loads('b'))
+emit('  let c: i64 = 0')
+for (let i = 0; i < L; i++) emit(`  c += <i64>a${i} - <i64>b${i}; let t${i}: i64 = c & 0xffffffff; c >>= 32`)
+emit('  if (c != 0) {')
+emit('    // borrow: add p back (the result wraps into [0, p))')
+emit('    c = 0')
+for (let i = 0; i < L; i++) emit(`    c += t${i} + <i64>${hex(P_LIMBS[i])}; t${i} = c & 0xffffffff; c >>= 32`)
+emit('  }')
+emit(stores('t'))
+emit('}')
+emit('')
+emit('/**')
+emit(' * r = a·b·2^−256 mod n (Montgomery, CIOS), a, b < n. `nPrime` = −n⁻¹ mod 2^32. r may alias.')
+emit(' */')
+emit('export function nmontmul (r: usize, a: usize, b: usize, nPrime: u64): void {')
+emit(loads('a'))
+emit(loads('b'))
+emit(Array.from({ length: L + 2 }, (_v, i) => `  let t${i}: u64 = 0`).join('\n'))
+emit('  let c: u64 = 0')
+emit('  let m: u64 = 0')
+for (let i = 0; i < L; i++) {
+  emit(`  // a${i}`)
+  emit('  c = 0')
+  for (let j = 0; j < L; j++) emit(`  c += t${j} + a${i} * b${j}; t${j} = c & M; c >>= 32`)
+  emit(`  c += t${L}; t${L} = c & M; t${L + 1} = c >> 32`)
+  emit('  m = (t0 * nPrime) & M')
+  emit(`  c = (t0 + m * ${hex(N_LIMBS[0])}) >> 32`)
+  for (let j = 1; j < L; j++) {
+    const term = N_LIMBS[j] === 0 ? '' : ` + m * ${hex(N_LIMBS[j])}`
+    emit(`  c += t${j}${term}; t${j - 1} = c & M; c >>= 32`)
+  }
+  emit(`  c += t${L}; t${L - 1} = c & M; t${L} = t${L + 1} + (c >> 32)`)
+}
+emit(condSub(N_LIMBS.map(hex), 't8 != 0', 'u64').replace(/ - (0x[0-9a-f]+)/g, ' - <i64>$1'))
+emit(stores('t'))
 emit('}')
 process.stdout.write(out.join('\n') + '\n')

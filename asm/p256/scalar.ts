@@ -3,6 +3,7 @@
 // scalar operations run per signature (the inversion is shared by the whole batch), so this
 // is not worth unrolling.
 import { lessThan, copy, isZero, ZERO } from './field'
+import { nmontmul as montmulN } from './field-mul'
 
 /** n, little-endian limbs. */
 export const N: usize = memory.data<u32>([
@@ -17,7 +18,6 @@ export const HALF_N: usize = memory.data<u32>([
 // −n⁻¹ mod 2^32 and R² mod n, computed once by initScalar().
 let nPrime: u32 = 0
 const R2: usize = memory.data(32)
-const acc: usize = memory.data(40)
 const ONE_N: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0])
 
 export function initScalar (): void {
@@ -31,36 +31,9 @@ export function initScalar (): void {
   for (let i = 0; i < 256; i++) nadd(R2, R2, R2)
 }
 
-/** r = a·b·R⁻¹ mod n (CIOS). Inputs < n. */
+/** r = a·b·R⁻¹ mod n (CIOS, unrolled in field-mul.ts). Inputs < n. */
 export function nmontmul (r: usize, a: usize, b: usize): void {
-  memory.fill(acc, 0, 40)
-  for (let i: usize = 0; i < 8; i++) {
-    const ai = <u64>load<u32>(a + 4 * i)
-    let c: u64 = 0
-    for (let j: usize = 0; j < 8; j++) {
-      c += <u64>load<u32>(acc + 4 * j) + ai * <u64>load<u32>(b + 4 * j)
-      store<u32>(acc + 4 * j, <u32>c)
-      c >>= 32
-    }
-    c += <u64>load<u32>(acc + 32)
-    store<u32>(acc + 32, <u32>c)
-    store<u32>(acc + 36, <u32>(c >> 32))
-    // A separate u32 local: AssemblyScript would otherwise widen load<u32> to the u64 context
-    // and skip the wrap mod 2^32.
-    const m32: u32 = load<u32>(acc) * nPrime
-    const m = <u64>m32
-    c = (<u64>load<u32>(acc) + m * <u64>load<u32>(N)) >> 32
-    for (let j: usize = 1; j < 8; j++) {
-      c += <u64>load<u32>(acc + 4 * j) + m * <u64>load<u32>(N + 4 * j)
-      store<u32>(acc + 4 * (j - 1), <u32>c)
-      c >>= 32
-    }
-    c += <u64>load<u32>(acc + 32)
-    store<u32>(acc + 28, <u32>c)
-    store<u32>(acc + 32, load<u32>(acc + 36) + <u32>(c >> 32))
-  }
-  if (load<u32>(acc + 32) != 0 || !lessThan(acc, N)) nsubRaw(acc, acc, N)
-  copy(r, acc)
+  montmulN(r, a, b, <u64>nPrime)
 }
 
 /** r = a·R mod n (into Montgomery form). */

@@ -1,0 +1,109 @@
+/**
+ * The P-256 verification benchmark shared by bench/node/p256.bench.ts and
+ * bench/browser/p256.bench.ts (CRYPTO.md's workload): 1,000 DER signatures by 10 keys over
+ * 200-byte messages. Every backend's verdicts are checked before anything is timed.
+ *
+ * - wasm batch: `WasmVerifier.verifyBatchSync` over all 1,000 (tables for the 10 keys cached
+ *   after the warm-up, as for a peer's recurring endorser keys).
+ * - wasm single: the same requests through `verify()` one at a time, awaited.
+ * - noble: `p256.verify(sig, msg, publicKeyBytes)` (what an app would call), on a 100-signature
+ *   slice so one call stays short; rates are per signature.
+ * - WebCrypto awaited / in flight: `crypto.subtle.verify` with CryptoKeys imported once and
+ *   signatures already converted to P1363 (CRYPTO.md's reference; a real verifier also pays
+ *   the DER conversion).
+ */
+import { p256 } from '@noble/curves/nist.js'
+import { measure, round, type Figure } from './harness.js'
+import { WasmVerifier } from '../src/crypto/p256-wasm/wasm-verifier.js'
+import type { VerifyRequest } from '../src/crypto/verifier.js'
+
+const SIGNATURES = 1000
+const KEYS = 10
+const MESSAGE_BYTES = 200
+const NOBLE_SLICE = 100
+
+export function p256FigureNames (suffix: string): string[] {
+  return [
+    'p256_verify_single_vs_noble', 'p256_verify_batch_vs_noble', 'p256_verify_batch_vs_webcrypto',
+    'p256_wasm_single_per_s', 'p256_wasm_batch_per_s', 'p256_noble_per_s',
+    'p256_webcrypto_awaited_per_s', 'p256_webcrypto_inflight_per_s', 'p256_wasm_new_key_table_ms'
+  ].map((n) => n + suffix)
+}
+
+interface Workload {
+  requests: VerifyRequest[]
+  p1363: Uint8Array[]
+  keyIndex: number[]
+}
+
+function workload (): Workload {
+  // Deterministic keys and messages; signatures come from noble.
+  const secretKeys = Array.from({ length: KEYS }, (_v, k) => {
+    const sk = new Uint8Array(32).map((_b, i) => (i * 13 + k * 101 + 7) & 0xff)
+    sk[0] = 0x11
+    return sk
+  })
+  const publicKeys = secretKeys.map((sk) => p256.getPublicKey(sk, false))
+  const requests: VerifyRequest[] = []
+  const p1363: Uint8Array[] = []
+  const keyIndex: number[] = []
+  for (let i = 0; i < SIGNATURES; i++) {
+    const k = i % KEYS
+    const message = new Uint8Array(MESSAGE_BYTES).map((_b, j) => (i * 7 + j * 31) & 0xff)
+    const compact = p256.sign(message, secretKeys[k] as Uint8Array)
+    p1363.push(compact)
+    keyIndex.push(k)
+    requests.push({ publicKey: publicKeys[k] as Uint8Array, message, signature: p256.Signature.fromBytes(compact).toBytes('der') })
+  }
+  return { requests, p1363, keyIndex }
+}
+
+export async function runP256Bench (suffix: string, report: (figure: Figure) => void): Promise<void> {
+  const { requests, p1363, keyIndex } = workload()
+  const subtle = globalThis.crypto?.subtle
+  const verifier = new WasmVerifier()
+
+  // Correctness first: every backend accepts all 1,000, and the WASM batch rejects a tampered one.
+  const verdicts = verifier.verifyBatchSync(requests)
+  if (verdicts.some((v) => !v)) throw new Error('p256 bench: WASM rejected a valid signature')
+  const tampered = requests.map((r, i) => i === 5 ? { ...r, message: new Uint8Array(MESSAGE_BYTES) } : r)
+  if (verifier.verifyBatchSync(tampered)[5] !== false) throw new Error('p256 bench: WASM accepted a tampered message')
+  const slice = requests.slice(0, NOBLE_SLICE)
+  if (!slice.every((r) => p256.verify(r.signature, r.message, r.publicKey, { format: 'der' }))) throw new Error('p256 bench: noble disagrees')
+
+  const batch = SIGNATURES * await measure(() => verifier.verifyBatchSync(requests))
+  const single = SIGNATURES * await measure(async () => {
+    for (const r of requests) await verifier.verify(r)
+  })
+  const noble = NOBLE_SLICE * await measure(() => {
+    for (const r of slice) p256.verify(r.signature, r.message, r.publicKey, { format: 'der' })
+  })
+  report({ name: 'p256_wasm_batch_per_s' + suffix, value: round(batch), unit: 'verifies/s' })
+  report({ name: 'p256_wasm_single_per_s' + suffix, value: round(single), unit: 'verifies/s' })
+  report({ name: 'p256_noble_per_s' + suffix, value: round(noble), unit: 'verifies/s' })
+  report({ name: 'p256_verify_single_vs_noble' + suffix, value: round(single / noble, 3), unit: 'x' })
+  report({ name: 'p256_verify_batch_vs_noble' + suffix, value: round(batch / noble, 3), unit: 'x' })
+
+  // Cost of a new recurring key: build its comb table (fresh verifier, one key, two uses).
+  const fresh = new WasmVerifier({ keyTableSlots: 1 })
+  const first = requests[0] as VerifyRequest
+  fresh.verifyBatchSync([first]) // table-less path; G's table already built by the constructor
+  const t0 = performance.now()
+  fresh.verifyBatchSync([first]) // second use: builds the table, then verifies
+  report({ name: 'p256_wasm_new_key_table_ms' + suffix, value: round(performance.now() - t0, 3), unit: 'ms' })
+
+  if (subtle === undefined) return // no WebCrypto here (plain-http page): no WebCrypto figures
+  const keys = await Promise.all(Array.from({ length: KEYS }, (_v, k) => subtle.importKey(
+    'raw', requests[k]?.publicKey as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify'])))
+  const algorithm = { name: 'ECDSA', hash: 'SHA-256' }
+  const verifyOne = (i: number): Promise<boolean> => subtle.verify(algorithm, keys[keyIndex[i] as number] as CryptoKey,
+    p1363[i] as Uint8Array<ArrayBuffer>, (requests[i] as VerifyRequest).message as Uint8Array<ArrayBuffer>)
+  if (!(await verifyOne(0))) throw new Error('p256 bench: WebCrypto disagrees')
+  const awaited = SIGNATURES * await measure(async () => {
+    for (let i = 0; i < SIGNATURES; i++) await verifyOne(i)
+  })
+  const inflight = SIGNATURES * await measure(() => Promise.all(requests.map((_r, i) => verifyOne(i))))
+  report({ name: 'p256_webcrypto_awaited_per_s' + suffix, value: round(awaited), unit: 'verifies/s' })
+  report({ name: 'p256_webcrypto_inflight_per_s' + suffix, value: round(inflight), unit: 'verifies/s' })
+  report({ name: 'p256_verify_batch_vs_webcrypto' + suffix, value: round(batch / awaited, 3), unit: 'x' })
+}
