@@ -6,6 +6,15 @@ import { playwright } from '@vitest/browser-playwright'
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
 
 export default defineConfig({
+  // Pre-bundle the dependencies src/ uses so Vite does not discover them mid-run and reload the page
+  // (a source of flaky browser runs, especially on the first run after a fresh install).
+  optimizeDeps: {
+    include: [
+      '@noble/hashes/sha2.js', '@noble/hashes/utils.js', '@noble/hashes/legacy.js',
+      '@noble/curves/nist.js', '@noble/curves/abstract/weierstrass.js',
+      '@peculiar/x509', 'idb', 'protons-runtime', 'uint8arraylist', 'fast-check'
+    ]
+  },
   test: {
     include: ['test/**/*.browser.test.ts'],
     testTimeout: 60_000,

@@ -15,7 +15,7 @@ export async function openBrowser (): Promise<Browser> {
 export interface WatchedPage {
   context: BrowserContext
   page: Page
-  /** Console errors and uncaught page exceptions seen so far. */
+  /** Console errors, uncaught page exceptions and failed HTTP requests seen so far. */
   errors: string[]
 }
 
@@ -29,6 +29,8 @@ export async function openPage (
   const errors: string[] = []
   page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`) })
   page.on('pageerror', (error) => { errors.push(`pageerror: ${error.message}`) })
+  page.on('response', (response) => { if (response.status() >= 400) errors.push(`http ${response.status()}: ${response.url()}`) })
+  page.on('requestfailed', (request) => { errors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`) })
   await page.goto(new URL(path, inject('baseUrl')).href)
   return { context, page, errors }
 }
