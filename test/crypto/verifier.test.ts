@@ -12,6 +12,7 @@ const publicKeys = keys.map((k) => p256.getPublicKey(k, false))
 
 const verifiers: Array<[string, () => Verifier]> = [
   ['webcrypto', () => new WebCryptoVerifier()],
+  ['webcrypto with 3 in flight', () => new WebCryptoVerifier({ maxInFlight: 3 })],
   ['noble (default window 8)', () => new NobleVerifier()],
   ['noble without tables', () => new NobleVerifier({ precomputeWindow: 0 })]
 ]

@@ -1,0 +1,8 @@
+/** The Weft ECDSA `Verifier`s in Node: WebCrypto (batch/awaited) and noble (tables/plain) vs `p256.verify`. */
+import type { BenchSuite } from '../harness.js'
+import { ecdsaVerifierFigureNames, runEcdsaVerifierBench } from '../ecdsa-verifiers-workload.js'
+
+export const suite: BenchSuite = {
+  names: ecdsaVerifierFigureNames('_node'),
+  run: (report) => runEcdsaVerifierBench('_node', report)
+}
