@@ -152,6 +152,20 @@ describe('pagination with bookmarks', () => {
   })
 })
 
+describe('plan order contract', () => {
+  const q = parseQuery('{"selector":{"n":{"$gte":0}},"limit":2}')
+  const shuffled = [{ key: 'c', doc: { n: 3 } }, { key: 'a', doc: { n: 1 } }, { key: 'b', doc: { n: 2 } }]
+
+  it('fullScanPlan accepts candidates in any order (storage merged with a write buffer)', () => {
+    expect(keys(executeQuerySync(q, fullScanPlan(q), shuffled))).toEqual(['a', 'b'])
+  })
+
+  it('an ordered plan refuses candidates out of order instead of returning a wrong page', () => {
+    const ordered = { ...fullScanPlan(q), ordered: true }
+    expect(() => executeQuerySync(q, ordered, shuffled)).toThrow(expect.objectContaining({ code: 'MANGO_CANDIDATES_OUT_OF_ORDER' }))
+  })
+})
+
 describe('applySortSkipLimitFields', () => {
   it('sorts, skips, limits and projects documents already filtered', () => {
     const q = parseQuery('{"selector":{},"sort":[{"size":"desc"}],"skip":1,"limit":2,"fields":["size"]}')

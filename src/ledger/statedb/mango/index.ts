@@ -27,6 +27,9 @@
  *   with `results[i].value` the (projected) JSON to return to chaincode. The candidates may be
  *   an async iterable; the executor stops pulling as soon as the page is complete when the
  *   plan is `ordered`. `doc` is the parsed JSON value (non-objects never match).
+ *   Candidates not read exactly as the plan says (e.g. storage rows merged with a write
+ *   buffer): pass `{ ...plan, ordered: false }` (or `fullScanPlan(query)`, which is unordered);
+ *   the executor then buffers, sorts and pages them itself.
  *
  * Pieces usable alone: `matches(selector, doc, {id})`, `compareJson(a, b)`,
  * `encodeIndexValue/encodeIndexKey`, `extractIndexValues`, `applySortSkipLimitFields`.

@@ -99,11 +99,20 @@ interface Candidate {
   readonly ordered: boolean
 }
 
+/**
+ * A scan plan for candidates in ANY order (for example merged from storage and an in-memory
+ * write buffer): the executor buffers and sorts. Only `planQuery` returns streaming scan plans,
+ * whose contract is "read the namespace in ascending key order".
+ */
 export function fullScanPlan (query: MangoQuery, warning?: string): ScanPlan {
+  return scanPlan(query, false, warning)
+}
+
+function scanPlan (query: MangoQuery, ordered: boolean, warning?: string): ScanPlan {
   return Object.freeze({
     kind: 'scan',
     residual: query.selector,
-    ordered: query.sort.length === 0,
+    ordered,
     ...(warning !== undefined ? { warning } : {})
   })
 }
@@ -130,7 +139,8 @@ export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[
     .map(i => analyse(query, i))
     .filter(c => c.constrained > 0 || (query.sort.length > 0 && c.ordered))
   const best = pickBest(options)
-  return best === undefined ? fullScanPlan(query, warning) : indexPlan(query, best, warning)
+  // A scan read in key order is already in result order when there is no sort.
+  return best === undefined ? scanPlan(query, query.sort.length === 0, warning) : indexPlan(query, best, warning)
 }
 
 function pickBest (options: Candidate[]): Candidate | undefined {
