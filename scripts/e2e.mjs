@@ -1,9 +1,11 @@
-// `npm run test:e2e`: end-to-end tests in headless Chromium. Builds the app if dist/app is missing
-// (npm test builds it just before), makes sure Chromium is there (installing Debian's package when
-// root on Debian), then runs vitest with vitest.e2e.config.ts. Extra arguments go to vitest.
+// `npm run test:e2e`: end-to-end tests in headless Chromium. Rebuilds the app when dist/app is
+// missing or older than any file in src/, public/ or vite.config.ts (npm test builds it just before,
+// so then nothing is rebuilt), makes sure Chromium is there (installing Debian's package when root
+// on Debian), then runs vitest with vitest.e2e.config.ts. Extra arguments go to vitest.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { findChromium } from './chromium.mjs'
 import { DEFAULT_APP_DIR } from './serve.mjs'
 
@@ -19,8 +21,22 @@ try {
   process.stderr.write(`e2e: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)
 }
-if (!existsSync(join(DEFAULT_APP_DIR, 'index.html'))) {
-  process.stdout.write('e2e: dist/app missing; building the app first\n')
+const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+
+/** Newest modification time of any file under `path` (a file or a directory). */
+function newestMtime (path) {
+  if (!existsSync(path)) return 0
+  const info = statSync(path)
+  if (!info.isDirectory()) return info.mtimeMs
+  let newest = 0
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
+  return newest
+}
+
+const builtApp = join(DEFAULT_APP_DIR, 'index.html')
+const sources = ['src', 'public', 'vite.config.ts'].map((path) => newestMtime(join(repoRoot, path)))
+if (!existsSync(builtApp) || Math.max(...sources) > statSync(builtApp).mtimeMs) {
+  process.stdout.write('e2e: dist/app is missing or older than its sources; building the app first\n')
   const status = run('npx', ['vite', 'build'])
   if (status !== 0) process.exit(status)
 }
