@@ -77,19 +77,34 @@ class WasmSha256 implements Sha256Engine {
     checkBatch(messages)
     const digests = new Array<Uint8Array>(messages.length)
     const output = this.#output
-    this.#run(messages, (first, count) => {
+    for (let first = 0; first < messages.length;) {
+      const count = this.#hashChunk(messages, first)
+      if (count === 0) {
+        digests[first] = this.#digestLarge(messages[first] as Uint8Array)
+        first++
+        continue
+      }
+      // Each digest gets its own buffer: a view into a shared one would drag the whole batch
+      // along wherever it is stored (structured clone and IndexedDB copy the entire buffer).
       for (let j = 0; j < count; j++) digests[first + j] = output.slice(j * SHA256_DIGEST_LENGTH, (j + 1) * SHA256_DIGEST_LENGTH)
-    }, (index, digest) => { digests[index] = digest })
+      first += count
+    }
     return digests
   }
 
   digestBatchInto (messages: readonly Uint8Array[], out: Uint8Array): void {
     checkBatch(messages)
     checkBatchOutput(out, messages.length)
-    const output = this.#output
-    this.#run(messages, (first, count) => {
-      out.set(output.subarray(0, count * SHA256_DIGEST_LENGTH), first * SHA256_DIGEST_LENGTH)
-    }, (index, digest) => { out.set(digest, index * SHA256_DIGEST_LENGTH) })
+    for (let first = 0; first < messages.length;) {
+      const count = this.#hashChunk(messages, first)
+      if (count === 0) {
+        out.set(this.#digestLarge(messages[first] as Uint8Array), first * SHA256_DIGEST_LENGTH)
+        first++
+        continue
+      }
+      out.set(this.#output.subarray(0, count * SHA256_DIGEST_LENGTH), first * SHA256_DIGEST_LENGTH)
+      first += count
+    }
   }
 
   create (): Sha256Hasher {
@@ -109,36 +124,30 @@ class WasmSha256 implements Sha256Engine {
   }
 
   /**
-   * Packs as many consecutive messages as INPUT and TABLE hold, hashes them in one call and
-   * hands the OUTPUT region to `onChunk`; repeats until the batch is done. A message larger than
-   * INPUT on its own is streamed and handed to `onLarge`.
+   * Packs as many messages from `first` on as INPUT and TABLE hold, hashes them with one call
+   * (digest j of the chunk at OUTPUT + 32·j) and returns how many. Returns 0 when the message at
+   * `first` alone is larger than INPUT: the caller streams it with #digestLarge.
    */
-  #run (messages: readonly Uint8Array[], onChunk: (first: number, count: number) => void, onLarge: (index: number, digest: Uint8Array) => void): void {
+  #hashChunk (messages: readonly Uint8Array[], first: number): number {
     const input = this.#input
     const table = this.#table
-    const capacity = input.length
-    let first = 0
-    while (first < messages.length) {
-      let offset = 0
-      let count = 0
-      while (first + count < messages.length && count < this.#tableCapacity) {
-        const message = messages[first + count] as Uint8Array
-        if (offset + message.length > capacity) break
-        input.set(message, offset)
-        table[2 * count] = offset
-        table[2 * count + 1] = message.length
-        offset += message.length
-        count++
-      }
-      if (count === 0) {
-        onLarge(first, this.create().update(messages[first] as Uint8Array).digest())
-        first++
-        continue
-      }
-      this.#hashBatch(count)
-      onChunk(first, count)
-      first += count
+    const limit = Math.min(messages.length - first, this.#tableCapacity)
+    let offset = 0
+    let count = 0
+    for (; count < limit; count++) {
+      const message = messages[first + count] as Uint8Array
+      if (offset + message.length > input.length) break
+      input.set(message, offset)
+      table[2 * count] = offset
+      table[2 * count + 1] = message.length
+      offset += message.length
     }
+    if (count > 0) this.#hashBatch(count)
+    return count
+  }
+
+  #digestLarge (message: Uint8Array): Uint8Array {
+    return this.create().update(message).digest()
   }
 }
 
