@@ -5,7 +5,7 @@ import { fadd, fsub, fmul, fsqr, finv, fromBytes, toBytes, lessThan, P } from '.
 import { initScalar, nmontmul, ntoMont, nfromMont, nmontinv, nreduce } from './scalar'
 import { onCurve, JAC } from './point'
 import { initTables, buildTable, TABLE_BYTES } from './table'
-import { verifyRecords, Batch, SCRATCH } from './verify'
+import { verifyRecords, Batch, SCRATCH, exceptionalAdditions } from './verify'
 
 const G: usize = memory.data<u8>([
   // x, then y, big-endian (SEC 2 §2.4.2)
@@ -54,6 +54,8 @@ export function verdicts (): usize { return batch.verdicts }
 export function keyInput (): usize { return keyIn }
 export function testBuffer (): usize { return testBuf }
 export function batchCapacity (): i32 { return maxBatch }
+/** Lockstep additions redone on the Jacobian path so far (x1 = x2: doubling or ∞). */
+export function exceptionalCount (): u32 { return exceptionalAdditions }
 
 /**
  * Builds the table for the public key (x ‖ y, big-endian) at keyInput() into `slot`.

@@ -22,11 +22,12 @@ interface P256Exports {
   loadKey(slot: number): number
   verifyBatch(count: number, lowS: number): void
   testOp(op: number): void
+  exceptionalCount(): number
 }
 
 const EXPORT_NAMES = [
   'init', 'digests', 'signatures', 'slots', 'rawKeys', 'verdicts', 'keyInput', 'testBuffer',
-  'batchCapacity', 'loadKey', 'verifyBatch', 'testOp'
+  'batchCapacity', 'loadKey', 'verifyBatch', 'testOp', 'exceptionalCount'
 ] as const
 
 /** Slot marker: the record has no usable key and verifies false (asm/p256/verify.ts). */
@@ -113,6 +114,9 @@ export class P256WasmContext implements P256WasmLayout {
     }
     this.#fns.verifyBatch(count, lowS ? 1 : 0)
   }
+
+  /** Additions in the batched affine pass that hit x1 = x2 and were redone in Jacobian form. */
+  get exceptionalAdditions (): number { return this.#fns.exceptionalCount() }
 
   /** Test hook: `op` on two 32-byte big-endian operands; returns the 32-byte result. */
   testOp (op: number, a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -66,6 +66,12 @@ export class WasmVerifier implements Verifier {
   /** Comb tables built for public keys so far (the G table is not counted). */
   get keyTablesBuilt (): number { return this.#keys.tablesBuilt }
 
+  /**
+   * Additions of the batched affine pass that met a doubling or ∞ and were redone on the
+   * Jacobian path (rare for honest keys; tests use it to prove that path runs).
+   */
+  get exceptionalAdditions (): number { return this.#ctx.exceptionalAdditions }
+
   async verify (request: VerifyRequest): Promise<boolean> {
     return this.verifyBatchSync([request])[0] === true
   }
