@@ -70,7 +70,8 @@ const selected = (names: readonly string[], prefix: string): boolean => names.so
 export function machineLine (chromium: string): string {
   const cores = cpus()
   const model = cores[0]?.model.trim() ?? 'unknown CPU'
-  return `machine: ${model}, ${cores.length} cores, Node ${process.version}, ${chromium}`
+  const browser = chromium.replace(/ built on .*$/, '') // Debian appends its build host
+  return `machine: ${model}, ${cores.length} cores, Node ${process.version}, ${browser}`
 }
 
 export async function runBenchmarks (options: RunOptions = {}): Promise<RunOutcome> {

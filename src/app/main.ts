@@ -1,6 +1,10 @@
 /**
  * Weft app shell. Renders the page, then measures this peer's facts one by one so the page paints
  * first. `window.weft` exposes a few hooks for end-to-end tests and curious users in the console.
+ *
+ * Layout: header, then `main.content` holding one `section.panel` per product area, in reading
+ * order. Network, Chaincode and Ledger explorer panels slot in between "This peer" and the roadmap
+ * (and leave the roadmap) as they land; each lives in `sections/<name>.ts` and gets a header link.
  */
 import { sha256, sha256Backend } from '../crypto/sha256.js'
 import { h, svg } from './dom.js'
