@@ -409,7 +409,7 @@ export class StateDb {
    * records come from the IndexedDB multiEntry index (no scan); memtable documents, which are
    * not yet indexed in storage, are checked in memory and shadow their stored versions.
    */
-  async query (ns: string, queryJson: string, options: { bookmark?: string, pageSize?: number } = {}): Promise<{ page: QueryPage, raw: Map<string, Uint8Array> }> {
+  async query (ns: string, queryJson: string, options: { bookmark?: string, pageSize?: number } = {}): Promise<{ page: QueryPage, raw: Map<string, Uint8Array>, projected: boolean }> {
     checkNamespace(ns)
     const query = parseQuery(queryJson)
     const plan = planQuery(query, this.indexes.get(ns) ?? [])
@@ -449,7 +449,7 @@ export class StateDb {
     // Candidates come from two sources, so let the executor order them itself.
     const unordered = plan.kind === 'index' ? { ...plan, ordered: false } : fullScanPlan(query)
     const page = await executeQuery(query, unordered, candidates, options)
-    return { page, raw }
+    return { page, raw, projected: query.fields.length > 0 }
   }
 }
 

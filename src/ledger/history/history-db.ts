@@ -1,0 +1,95 @@
+/**
+ * History DB, after Fabric's core/ledger/kvledger/history: it records only WHERE each key was
+ * written (block, tx) by VALID transactions, and reads values back from the block store.
+ * Fabric writes one LevelDB key per write (`ns~len(key)~key~blocknum~trannum`); Weft writes ONE
+ * record per block (`history`, key = block number) whose `keys` field is a multiEntry IndexedDB
+ * index, so getHistoryForKey is one index lookup and commit pays one put per block.
+ */
+import type { KeyModification } from '../api.js'
+import type { KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
+import { fromStorageError } from '../errors.js'
+import { checkKey, checkNamespace, memKey } from '../statedb/keys.js'
+import type { BlockStore } from '../blockstore/block-store.js'
+import { parseTx } from '../blockstore/tx-parser.js'
+
+export const HISTORY_TABLES: readonly TableSchema[] = Object.freeze([
+  { name: 'history', indexes: [{ name: 'key', keyPath: 'keys', multiEntry: true }] },
+  { name: 'historyInfo' }
+])
+
+interface HistoryRecord {
+  /** Distinct memKeys (ns U+0000 key) written in the block. */
+  keys: string[]
+  /** For keys[i], the tx numbers (ascending) that wrote it. */
+  tx: number[][]
+}
+
+export interface HistoryWrite {
+  ns: string
+  key: string
+  txNum: number
+}
+
+export class HistoryDb {
+  savepoint = -1
+
+  private constructor (private readonly store: KvStore, private readonly blocks: BlockStore) {}
+
+  static async open (store: KvStore, blocks: BlockStore): Promise<HistoryDb> {
+    const db = new HistoryDb(store, blocks)
+    try {
+      db.savepoint = await store.get<number>('historyInfo', 'savepoint') ?? -1
+    } catch (err) {
+      throw fromStorageError(err, 'open history DB')
+    }
+    return db
+  }
+
+  prepareBlock (blockNum: number, writes: readonly HistoryWrite[]): { ops: WriteOp[], apply: () => void } {
+    const at = new Map<string, number>()
+    const rec: HistoryRecord = { keys: [], tx: [] }
+    for (const w of writes) {
+      const mk = memKey(w.ns, w.key)
+      let i = at.get(mk)
+      if (i === undefined) {
+        i = rec.keys.length
+        at.set(mk, i)
+        rec.keys.push(mk)
+        rec.tx.push([])
+      }
+      const txs = rec.tx[i] as number[]
+      if (txs[txs.length - 1] !== w.txNum) txs.push(w.txNum)
+    }
+    const ops: WriteOp[] = [{ type: 'put', table: 'historyInfo', key: 'savepoint', value: blockNum }]
+    if (rec.keys.length > 0) ops.unshift({ type: 'put', table: 'history', key: blockNum, value: rec })
+    return { ops, apply: () => { this.savepoint = blockNum } }
+  }
+
+  /** Every committed modification of the key, newest first (Fabric 2.x order). */
+  async getHistoryForKey (ns: string, key: string): Promise<KeyModification[]> {
+    checkNamespace(ns)
+    checkKey(key)
+    const mk = memKey(ns, key)
+    let rows
+    try {
+      rows = await this.store.getFromIndex<HistoryRecord>('history', 'key', { gte: mk, lte: mk, reverse: true })
+    } catch (err) {
+      throw fromStorageError(err, 'GetHistoryForKey')
+    }
+    const out: KeyModification[] = []
+    for (const { key: blockNum, value } of rows) {
+      const i = value.keys.indexOf(mk)
+      const txs = value.tx[i] ?? []
+      if (txs.length === 0) continue
+      const block = await this.blocks.getBlockByNumber(blockNum as number)
+      for (const txNum of [...txs].reverse()) {
+        const env = block.data?.data[txNum]
+        const parsed = env === undefined ? undefined : parseTx(env, true)
+        const write = parsed?.rwsets?.find((r) => r.namespace === ns)?.kv.writes.filter((w) => w.key === key).pop()
+        if (parsed === undefined || write === undefined) continue
+        out.push({ txId: parsed.txId, value: write.isDelete ? new Uint8Array(0) : write.value, timestamp: parsed.timestamp, isDelete: write.isDelete })
+      }
+    }
+    return out
+  }
+}

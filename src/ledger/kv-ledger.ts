@@ -1,0 +1,315 @@
+/**
+ * One channel's ledger, after Fabric's kvledger (kv_ledger.go, recovery.go): block store, state
+ * DB and history DB in one KvStore (one IndexedDB database per channel).
+ *
+ * Commit pipeline (Fabric's order: block store, state, history) runs as ONE storage write:
+ * block bytes + block index record + state batch record + history record + savepoints. It either
+ * all lands or none of it does; in-memory views change only after it landed. Commits are
+ * serialised; compaction shares the same lock and runs in its own transactions.
+ *
+ * Recovery: the block store is the source of truth. On open, a state or history DB whose
+ * savepoint is behind the block height replays the missing blocks (recovery.go recoverDBs).
+ */
+import type { HistoryQueryExecutor, KeyModification, QueryExecutor, ResultsIterator, TxSimulator } from './api.js'
+import { Block, BlockMetadataIndex, HeaderType, TxValidationCode, decode, encode, type ProcessedTransaction } from '../protos/index.js'
+import type { AbortOptions } from '../shared/abort.js'
+import type { KvStore, KvStoreFactory, TableSchema, WriteOp } from '../storage/kv.js'
+import { LedgerError, fromStorageError } from './errors.js'
+import { BLOCK_TABLES, BlockStore, type ChainInfo } from './blockstore/block-store.js'
+import { parseTx, type ParsedTx } from './blockstore/tx-parser.js'
+import { HISTORY_TABLES, HistoryDb, type HistoryWrite } from './history/history-db.js'
+import { STATE_TABLES, StateDb, type StateDbOptions, type StateUpdate } from './statedb/state-db.js'
+import { StateQueryExecutor } from './txmgr/query-executor.js'
+import { LedgerTxSimulator } from './txmgr/tx-simulator.js'
+
+export const LEDGER_TABLES: readonly TableSchema[] = Object.freeze([...BLOCK_TABLES, ...STATE_TABLES, ...HISTORY_TABLES])
+
+export interface KvLedgerInit {
+  channelId: string
+  storage: KvStoreFactory
+  /** State DB tuning; compaction runs automatically after commits unless compactAfterBlocks is 0. */
+  stateDb?: StateDbOptions
+  /** Keep the history DB (Fabric's `ledger.history.enableHistoryDatabase`, default true). */
+  history?: boolean
+}
+
+/** The database name of a channel's ledger. */
+export function ledgerStoreName (channelId: string): string {
+  return `weft-ledger-${channelId}`
+}
+
+export function checkChannelId (channelId: string): void {
+  // Fabric's channel name rule (configtx validateChannelID): [a-z][a-z0-9.-]*, < 250 chars.
+  if (typeof channelId !== 'string' || !/^[a-z][a-z0-9.-]{0,248}$/.test(channelId)) {
+    throw new LedgerError('LEDGER_BAD_INPUT', `invalid channel id ${JSON.stringify(channelId)}`)
+  }
+}
+
+interface BlockUpdates {
+  state: StateUpdate[]
+  history: HistoryWrite[]
+  txIds: string[]
+}
+
+/** What a block changes, from its envelopes and validation codes: VALID transactions only. */
+export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUpdates {
+  const data = block.data?.data ?? []
+  const out: BlockUpdates = { state: [], history: [], txIds: [] }
+  data.forEach((env, txNum) => {
+    const valid = codes[txNum] === TxValidationCode.VALID
+    const parsed: ParsedTx | undefined = parseTx(env, valid)
+    out.txIds.push(parsed?.txId ?? '')
+    if (!valid || parsed === undefined || parsed.type !== HeaderType.ENDORSER_TRANSACTION) return
+    if (parsed.rwsets === undefined) {
+      throw new LedgerError('LEDGER_BAD_BLOCK', `block ${block.header?.number}: transaction ${txNum} is marked VALID but its read-write set does not decode`)
+    }
+    for (const { namespace: ns, kv } of parsed.rwsets) {
+      const byKey = new Map<string, StateUpdate>()
+      for (const w of kv.writes) {
+        const u: StateUpdate = w.isDelete ? { ns, key: w.key, txNum, isDelete: true } : { ns, key: w.key, txNum, value: w.value }
+        byKey.set(w.key, u)
+        out.history.push({ ns, key: w.key, txNum })
+      }
+      for (const m of kv.metadataWrites) {
+        const metadata = new Map(m.entries.map((e) => [e.name, e.value]))
+        const u = byKey.get(m.key)
+        if (u === undefined) byKey.set(m.key, { ns, key: m.key, txNum, metadata })
+        else if (u.isDelete !== true) u.metadata = metadata
+      }
+      out.state.push(...byKey.values())
+    }
+  })
+  return out
+}
+
+export class KvLedger {
+  private lock: Promise<unknown> = Promise.resolve()
+  private closed = false
+  private compactionScheduled = false
+
+  private constructor (
+    readonly channelId: string,
+    private readonly store: KvStore,
+    readonly blockStore: BlockStore,
+    readonly state: StateDb,
+    readonly history: HistoryDb | undefined
+  ) {}
+
+  static async open (init: KvLedgerInit): Promise<KvLedger> {
+    checkChannelId(init.channelId)
+    let store: KvStore
+    try {
+      store = await init.storage.open(ledgerStoreName(init.channelId), LEDGER_TABLES)
+    } catch (err) {
+      throw fromStorageError(err, `open ledger ${init.channelId}`)
+    }
+    const blockStore = await BlockStore.open(store)
+    const state = await StateDb.open(store, init.stateDb)
+    const history = init.history === false ? undefined : await HistoryDb.open(store, blockStore)
+    const ledger = new KvLedger(init.channelId, store, blockStore, state, history)
+    await ledger.recoverDbs()
+    return ledger
+  }
+
+  /** recovery.go: replay blocks the state or history DB has not seen (the block store is the truth). */
+  private async recoverDbs (): Promise<void> {
+    const last = this.blockStore.height - 1
+    const from = Math.min(this.state.savepoint, this.history?.savepoint ?? last) + 1
+    for (let n = Math.max(from, this.blockStore.base); n <= last; n++) {
+      const block = await this.blockStore.getBlockByNumber(n)
+      const codes = block.metadata?.metadata[BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array(0)
+      const updates = extractUpdates(block, codes)
+      const ops: WriteOp[] = []
+      const applies: Array<() => void> = []
+      if (this.state.savepoint < n) {
+        const p = await this.state.prepareBlock(n, updates.state)
+        ops.push(...p.ops)
+        applies.push(p.apply)
+      }
+      if (this.history !== undefined && this.history.savepoint < n) {
+        const p = this.history.prepareBlock(n, updates.history)
+        ops.push(...p.ops)
+        applies.push(p.apply)
+      }
+      try {
+        await this.store.write(ops)
+      } catch (err) {
+        throw fromStorageError(err, `recover block ${n}`)
+      }
+      for (const a of applies) a()
+    }
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn)
+    this.lock = run.catch(() => undefined)
+    return await run
+  }
+
+  private checkOpen (): void {
+    if (this.closed) throw new LedgerError('LEDGER_CLOSED', `ledger ${this.channelId} is closed`)
+  }
+
+  /**
+   * Commits a validated block: `validationCodes[i]` is the committer's TxValidationCode for
+   * transaction i (stored as the block's TRANSACTIONS_FILTER). Only VALID transactions' writes
+   * reach state and history. Throws LedgerError and changes nothing when the block does not
+   * continue the chain, or when storage fails (LEDGER_QUOTA_EXCEEDED: retry when space returns).
+   */
+  async commit (block: Block | Uint8Array, validationCodes: ArrayLike<number>): Promise<void> {
+    this.checkOpen()
+    let decoded: Block
+    try {
+      decoded = block instanceof Uint8Array ? decode(Block, block) : block
+    } catch (err) {
+      throw new LedgerError('LEDGER_BAD_BLOCK', 'block bytes do not decode', { cause: err })
+    }
+    const count = decoded.data?.data.length ?? 0
+    if (validationCodes === null || typeof validationCodes !== 'object' || validationCodes.length !== count) {
+      throw new LedgerError('LEDGER_BAD_VALIDATION_CODES', `expected ${count} validation codes, got ${String((validationCodes as { length?: number } | null)?.length)}`)
+    }
+    const codes = Uint8Array.from({ length: count }, (_, i) => {
+      const c = validationCodes[i]
+      if (!Number.isInteger(c) || (c as number) < 0 || (c as number) > 255) throw new LedgerError('LEDGER_BAD_VALIDATION_CODES', `validation code ${i} is not a byte`)
+      return c as number
+    })
+    await this.exclusive(async () => {
+      this.checkOpen()
+      const hash = this.blockStore.verify(decoded)
+      const num = (decoded.header as { number: number }).number
+      const metadata = [...(decoded.metadata?.metadata ?? [])]
+      while (metadata.length <= BlockMetadataIndex.TRANSACTIONS_FILTER) metadata.push(new Uint8Array(0))
+      metadata[BlockMetadataIndex.TRANSACTIONS_FILTER] = codes
+      const stored: Block = { ...decoded, metadata: { metadata } }
+      const bytes = encode(Block, stored)
+      const updates = extractUpdates(stored, codes)
+      const parts = [
+        this.blockStore.prepareAppend({ block: stored, bytes, hash, txIds: updates.txIds, codes }),
+        await this.state.prepareBlock(num, updates.state),
+        ...(this.history === undefined ? [] : [this.history.prepareBlock(num, updates.history)])
+      ]
+      try {
+        await this.store.write(parts.flatMap((p) => p.ops))
+      } catch (err) {
+        throw fromStorageError(err, `commit block ${num}`)
+      }
+      for (const p of parts) p.apply()
+    })
+    this.scheduleCompaction()
+  }
+
+  private scheduleCompaction (): void {
+    if (!this.state.wantsCompaction || this.compactionScheduled) return
+    this.compactionScheduled = true
+    // Off the commit's critical path; it queues behind commits already waiting.
+    setTimeout(() => {
+      this.compactionScheduled = false
+      if (!this.closed) this.compact().catch(() => undefined)
+    }, 0)
+  }
+
+  /** Moves committed state from per-block batches into per-key records (see statedb/state-db.ts). */
+  async compact (): Promise<number> {
+    this.checkOpen()
+    return await this.exclusive(async () => await this.state.compact())
+  }
+
+  /** Installs CouchDB-style index definitions for a chaincode namespace (chaincode install). */
+  async defineIndexes (namespace: string, definitionFiles: readonly string[]): Promise<void> {
+    this.checkOpen()
+    await this.exclusive(async () => await this.state.defineIndexes(namespace, definitionFiles))
+  }
+
+  // ---- qscc-named queries ----------------------------------------------------------------
+
+  getChainInfo (): ChainInfo {
+    return this.blockStore.getChainInfo()
+  }
+
+  async getBlockByNumber (num: number): Promise<Block> {
+    return await this.blockStore.getBlockByNumber(num)
+  }
+
+  async getBlockByHash (hash: Uint8Array): Promise<Block> {
+    return await this.blockStore.getBlockByHash(hash)
+  }
+
+  async getBlockByTxID (txId: string): Promise<Block> {
+    return await this.blockStore.getBlockByTxID(txId)
+  }
+
+  async getTransactionByID (txId: string): Promise<ProcessedTransaction> {
+    return await this.blockStore.getTransactionByID(txId)
+  }
+
+  async getTxValidationCodeByTxID (txId: string): Promise<number> {
+    return await this.blockStore.getTxValidationCodeByTxID(txId)
+  }
+
+  /** Blocks start..end (inclusive; unbounded without end), waiting for blocks not yet committed. */
+  blocks (start: number, options: AbortOptions & { end?: number } = {}): AsyncGenerator<Block> {
+    return this.blockStore.blocks(start, options)
+  }
+
+  // ---- simulation and queries -----------------------------------------------------------
+
+  newQueryExecutor (): QueryExecutor {
+    this.checkOpen()
+    return new StateQueryExecutor(this.state)
+  }
+
+  newTxSimulator (txId: string): TxSimulator {
+    this.checkOpen()
+    return new LedgerTxSimulator(this.state, txId)
+  }
+
+  newHistoryQueryExecutor (): HistoryQueryExecutor {
+    this.checkOpen()
+    const history = this.history
+    return {
+      async getHistoryForKey (namespace: string, key: string): Promise<ResultsIterator<KeyModification>> {
+        if (history === undefined) throw new LedgerError('LEDGER_BAD_INPUT', 'history database is disabled for this ledger')
+        const items = await history.getHistoryForKey(namespace, key)
+        let i = 0
+        return {
+          next: async () => items[i++],
+          close: async () => { i = items.length }
+        }
+      }
+    }
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    await this.lock
+    this.closed = true
+    await this.store.close()
+  }
+
+  /** For crash tests: the storage under this ledger. */
+  get kvStore (): KvStore {
+    return this.store
+  }
+}
+
+/**
+ * Fabric's `peer node rebuild-dbs` for one channel: drops the state and history DBs; the next
+ * open rebuilds them from the block store.
+ */
+export async function dropDerivedDbs (storage: KvStoreFactory, channelId: string): Promise<void> {
+  checkChannelId(channelId)
+  const store = await storage.open(ledgerStoreName(channelId), LEDGER_TABLES)
+  try {
+    // Index definitions in stateInfo survive (chaincode install put them there); savepoints go.
+    const tables = ['stateBatches', 'state', 'stateMetadata', 'history', 'historyInfo']
+    await store.write([
+      ...tables.map((table) => ({ type: 'delRange' as const, table, range: {} })),
+      { type: 'del', table: 'stateInfo', key: 'savepoint' },
+      { type: 'del', table: 'stateInfo', key: 'compactedTo' }
+    ])
+  } catch (err) {
+    throw fromStorageError(err, 'drop derived DBs')
+  } finally {
+    await store.close()
+  }
+}
