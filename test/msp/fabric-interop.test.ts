@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { msp as fabricMsp } from '@hyperledger/fabric-protos'
 import { describe, expect, it } from 'vitest'
-import { CertificateAuthority, ClientIdentityInfo, Msp, certificatePublicKey, generateSigner, parseCertificate } from '../../src/msp/index.js'
+import { CertificateAuthority, ClientIdentityInfo, Msp, certificatePublicKey, createCsr, generateSigner, parseCertificate } from '../../src/msp/index.js'
 import { expectCode } from './fixtures.js'
 
 // Certificates issued by fabric-ca, from Fabric's own chaincode-library tests (see the README there).
@@ -11,13 +11,29 @@ const vectors = JSON.parse(readFileSync(new URL('../vectors/fabric/cid_test_cert
 }
 
 function creator (pem: string): Uint8Array {
+  return creatorOf('SampleOrg', pem)
+}
+
+function creatorOf (mspid: string, pem: string): Uint8Array {
   const sid = new fabricMsp.SerializedIdentity()
-  sid.setMspid('SampleOrg')
+  sid.setMspid(mspid)
   sid.setIdBytes(new TextEncoder().encode(pem))
   return sid.serializeBinary()
 }
 
 describe('real Fabric certificates', () => {
+  it('our SerializedIdentity bytes decode with @hyperledger/fabric-protos', async () => {
+    const ca = await CertificateAuthority.createRoot({ signer: await generateSigner(), subject: { commonName: 'ca', organization: 'Org1' } })
+    const signer = await generateSigner()
+    const pem = await ca.enroll(await createCsr(signer, { commonName: 'alice' }), { enrollmentId: 'alice', role: 'client' })
+    const msp = await Msp.create({ mspId: 'Org1MSP', rootCerts: [ca.certificatePem] })
+    const identity = msp.deserializeIdentity({ mspid: 'Org1MSP', idBytes: new TextEncoder().encode(pem) })
+    const fabric = fabricMsp.SerializedIdentity.deserializeBinary(identity.serialize())
+    expect(fabric.getMspid()).toBe('Org1MSP')
+    expect(new TextDecoder().decode(fabric.getIdBytes_asU8())).toBe(pem)
+    expect(msp.deserializeIdentity(creatorOf('Org1MSP', pem))).toBe(identity)
+  })
+
   it('reads fabric-ca attributes and IDs as Fabric ClientIdentity does', () => {
     const cid = new ClientIdentityInfo(creator(vectors.certWithAttrs))
     expect(cid.getMSPID()).toBe('SampleOrg')

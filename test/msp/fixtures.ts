@@ -45,11 +45,23 @@ export function removeSubtle (): () => void {
   return () => { if (original !== undefined) Object.defineProperty(globalThis, 'crypto', original) }
 }
 
+// Browser-safe helpers (this file is shared by the Node and Chromium runs): no Buffer, no node:.
 export function pemToDer (pem: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'))
+  const binary = atob(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''))
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
 }
 
 export function derToPem (der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n')
+  const b64 = btoa(String.fromCharCode(...der)).replace(/(.{64})/g, '$1\n')
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`
+}
+
+/** Index of the ASCII string `needle` in `bytes`, or -1. */
+export function indexOfAscii (bytes: Uint8Array, needle: string): number {
+  const n = Uint8Array.from(needle, (c) => c.charCodeAt(0))
+  outer: for (let i = 0; i + n.length <= bytes.length; i++) {
+    for (let j = 0; j < n.length; j++) if (bytes[i + j] !== n[j]) continue outer
+    return i
+  }
+  return -1
 }

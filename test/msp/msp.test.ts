@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto'
 import { mspSuite } from './msp-suite.js'
 
 mspSuite('with crypto.subtle', true)
