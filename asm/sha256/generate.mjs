@@ -2,7 +2,11 @@
 // rounds unrolled, K as immediates and the message schedule in 16 rolling locals, so V8 keeps
 // the working variables in registers. Generated because 64 hand-written rounds with rotating
 // variable names are easy to get wrong and hard to review. Run: node asm/sha256/generate.mjs
+// (an optional argument names another output directory; the tests use it to check that the
+// committed files are current).
 import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 // FIPS 180-4 §4.2.2
 const K = [
@@ -187,7 +191,7 @@ export function scheduleWithK (block: usize, kw: usize, w: usize): void {
 }
 `
 
-const dir = new URL('.', import.meta.url)
+const dir = process.argv[2] === undefined ? new URL('.', import.meta.url) : pathToFileURL(resolve(process.argv[2]) + '/')
 writeFileSync(new URL('compress.ts', dir), scalar)
 writeFileSync(new URL('compress4.ts', dir), simd)
 writeFileSync(new URL('compress4-shared.ts', dir), simdUniform)
