@@ -70,7 +70,7 @@ async function measure (show: (id: string, fact: Fact) => void): Promise<Record<
   record('threads', threadsFact(navigator.hardwareConcurrency))
   record('hash-engine', hashEngineFact())
   record('sha256-selftest', await sha256SelfTestFact(subtle))
-  const storage = storageFact(navigator.storage)
+  const storage = storageFact(navigator.storage, globalThis.isSecureContext)
   const verifier = verifierFact()
   record('storage', await storage)
   record('verifier', await verifier)

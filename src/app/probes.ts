@@ -145,14 +145,17 @@ export function secureContextFact (secure: boolean, origin: string): Fact {
     : {
         status: 'warn',
         value: 'No',
-        detail: `${origin} is not a secure context, so WebCrypto is off. Open the app over https or http://127.0.0.1.`,
+        detail: `${origin} is not a secure context, so WebCrypto is off. Serve the app over https to fix this.`,
         raw: 'no'
       }
 }
 
-export async function storageFact (storage: StorageManager | undefined): Promise<Fact> {
+export async function storageFact (storage: StorageManager | undefined, secure: boolean): Promise<Fact> {
   if (storage === undefined || typeof storage.estimate !== 'function') {
-    return { status: 'warn', value: 'Unknown', detail: 'This browser does not report a storage estimate.', raw: 'unknown' }
+    const detail = secure
+      ? 'This browser does not report a storage estimate.'
+      : 'Browsers report storage estimates only to secure contexts; IndexedDB itself still works.'
+    return { status: 'warn', value: 'Unknown', detail, raw: 'unknown' }
   }
   try {
     const { quota, usage } = await storage.estimate()
