@@ -65,6 +65,29 @@ describe('executeQuery over a full scan', () => {
     const { page } = await s.query('{"selector":{"n":{"$gte":0}}}', { pageSize: 5 })
     expect(keys(page)).toEqual(['k000', 'k001', 'k002', 'k003', 'k004'])
     expect(s.pulled).toBe(6) // five plus one to learn that more exist
+    const next = await s.query('{"selector":{"n":{"$gte":0}}}', { pageSize: 5, bookmark: page.bookmark })
+    expect(keys(next.page)).toEqual(['k005', 'k006', 'k007', 'k008', 'k009'])
+    expect(s.pulled).toBe(6) // the scan starts after the bookmarked key
+  })
+
+  it('starts an ordered index range right after the bookmark, ascending and descending', async () => {
+    const s = new MemoryStore([parseIndexDefinition('{"index":{"fields":["t","n"]}}')])
+    for (let i = 0; i < 100; i++) s.put(`k${String(i).padStart(3, '0')}`, { t: i % 2 === 0 ? 'even' : 'odd', n: i })
+    for (const dir of ['asc', 'desc']) {
+      const q = JSON.stringify({ selector: { t: 'even' }, sort: [{ n: dir }] })
+      let bookmark = ''
+      const seen: number[] = []
+      for (let p = 0; p < 20; p++) {
+        const { page, plan } = await s.query(q, { pageSize: 7, bookmark })
+        expect(plan).toMatchObject({ kind: 'index', ordered: true })
+        expect(s.pulled).toBeLessThanOrEqual(8)
+        seen.push(...page.results.map(r => (r.value as { n: number }).n))
+        bookmark = page.bookmark
+        if (bookmark === '') break
+      }
+      const evens = Array.from({ length: 50 }, (_, i) => i * 2)
+      expect(seen).toEqual(dir === 'asc' ? evens : evens.reverse())
+    }
   })
 })
 

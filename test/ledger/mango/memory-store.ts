@@ -41,6 +41,7 @@ export class MemoryStore {
   async * candidates (plan: QueryPlan): AsyncGenerator<Candidate> {
     if (plan.kind === 'scan') {
       for (const key of this.sortedKeys()) {
+        if (plan.startAfterKey !== undefined && Buffer.compare(Buffer.from(key), Buffer.from(plan.startAfterKey)) <= 0) continue
         this.pulled++
         yield { key, doc: this.docs.get(key) }
       }
@@ -60,7 +61,7 @@ export class MemoryStore {
 
   async query (queryJson: string, options: ExecuteOptions = {}, mode: 'plan' | 'scan' = 'plan'): Promise<{ page: QueryPage, plan: QueryPlan }> {
     const query = parseQuery(queryJson)
-    const plan = mode === 'plan' ? planQuery(query, this.indexes) : fullScanPlan(query)
+    const plan = mode === 'plan' ? planQuery(query, this.indexes, options.bookmark === undefined ? {} : { bookmark: options.bookmark }) : fullScanPlan(query)
     this.pulled = 0
     const page = await executeQuery(query, plan, this.candidates(plan), options)
     return { page, plan }

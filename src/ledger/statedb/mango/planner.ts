@@ -22,7 +22,9 @@
 import { MangoError, MangoErrorCode } from './errors.js'
 import type { FieldPath } from './field-path.js'
 import type { IndexDefinition } from './index-definition.js'
-import { KEY_HIGH, encodeIndexValue, encodeStringPrefix } from './index-key.js'
+import { KEY_HIGH, encodeIndexEntryKey, encodeIndexValue, encodeStringPrefix } from './index-key.js'
+import type { BookmarkState } from './bookmark.js'
+import { decodeBookmark } from './bookmark.js'
 import { compareJson } from './collation.js'
 import type { JsonValue } from './json.js'
 import type { MangoQuery } from './query.js'
@@ -50,6 +52,11 @@ interface PlanBase {
 
 export interface ScanPlan extends PlanBase {
   readonly kind: 'scan'
+  /**
+   * Resuming from a bookmark on an ordered scan: the ledger may start its key range strictly
+   * after this key (an optimisation only; the executor skips earlier keys anyway).
+   */
+  readonly startAfterKey?: string
 }
 
 export interface IndexPlan extends PlanBase {
@@ -117,7 +124,18 @@ function scanPlan (query: MangoQuery, ordered: boolean, warning?: string): ScanP
   })
 }
 
-export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[]): QueryPlan {
+export interface PlanOptions {
+  /**
+   * The bookmark the query will run with (Fabric passes it beside the query; default: the
+   * query's own). On an ordered plan the ranges then start right after the bookmark, so
+   * each page reads only what it returns (plus one).
+   */
+  bookmark?: string
+}
+
+export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[], options: PlanOptions = {}): QueryPlan {
+  const bookmark = options.bookmark !== undefined && options.bookmark !== '' ? options.bookmark : query.bookmark
+  const resume = bookmark === undefined ? undefined : decodeBookmark(query, bookmark)
   const required = requiredFields(query.selector)
   for (const sort of query.sort) required.add(pathKey(sort.path))
   const usable = (index: IndexDefinition): boolean => index.fields.every(f => required.has(pathKey(f.path)))
@@ -126,21 +144,22 @@ export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[
     const { ddoc, name } = query.useIndex
     const named = indexes.filter(i => i.ddoc === ddoc && (name === undefined || i.name === name))
     const label = name === undefined ? `_design/${ddoc}` : `_design/${ddoc}, ${name}`
-    const options = named.filter(usable).map(i => analyse(query, i))
-    const best = pickBest(options)
-    if (best !== undefined) return indexPlan(query, best)
+    const chosen = pickBest(named.filter(usable).map(i => analyse(query, i, resume)))
+    if (chosen !== undefined) return indexPlan(query, chosen)
     warning = named.length === 0
       ? `${label} was not used because it does not exist`
       : `${label} was not used because it does not contain a valid index for this query`
     if (!query.allowFallback) throw new MangoError(MangoErrorCode.NO_USABLE_INDEX, `use_index: ${warning}`)
   }
-  const options = indexes
+  const best = pickBest(indexes
     .filter(i => i.partialFilter === undefined && usable(i))
-    .map(i => analyse(query, i))
-    .filter(c => c.constrained > 0 || (query.sort.length > 0 && c.ordered))
-  const best = pickBest(options)
+    .map(i => analyse(query, i, resume))
+    .filter(c => c.constrained > 0 || (query.sort.length > 0 && c.ordered)))
+  if (best !== undefined) return indexPlan(query, best, warning)
   // A scan read in key order is already in result order when there is no sort.
-  return best === undefined ? scanPlan(query, query.sort.length === 0, warning) : indexPlan(query, best, warning)
+  const ordered = query.sort.length === 0
+  const plan = scanPlan(query, ordered, warning)
+  return ordered && resume !== undefined ? Object.freeze({ ...plan, startAfterKey: resume.key }) : plan
 }
 
 function pickBest (options: Candidate[]): Candidate | undefined {
@@ -169,7 +188,7 @@ function indexPlan (query: MangoQuery, c: Candidate, warning?: string): IndexPla
 
 interface Bound { key: string, open: boolean }
 
-function analyse (query: MangoQuery, index: IndexDefinition): Candidate {
+function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkState | undefined): Candidate {
   const byField = new Map<string, Selector[]>()
   for (const s of conjuncts(query.selector)) {
     if (s.kind !== 'field') continue
@@ -222,13 +241,23 @@ function analyse (query: MangoQuery, index: IndexDefinition): Candidate {
     }
     if (covered.size > 0 && [...covered].some(s => s.kind === 'field' && pathKey(s.path) === k)) constrained++
   }
-  if (lower.key > upper.key || (lower.key === upper.key && (lower.open || upper.open))) empty = true
   // Index order within the range: constant $eq columns, then the other columns, then the key.
   // Result order: sort fields, then the key. Same order when the sort fields that are not
   // constant are exactly the remaining columns.
   const restColumns = index.fields.map(f => pathKey(f.path)).filter(k => !eqColumns.has(k))
   const sortColumns = query.sort.map(s => pathKey(s.path)).filter(k => !eqColumns.has(k))
   const ordered = restColumns.length === sortColumns.length && restColumns.every((k, i) => k === sortColumns[i])
+  if (ordered && resume !== undefined) {
+    // The bookmarked document's own entry key; the page resumes strictly beyond it.
+    const restValues = query.sort.flatMap((s, i) => eqColumns.has(pathKey(s.path)) ? [] : [resume.sortValues[i] as JsonValue])
+    const at = prefix + encodeIndexEntryKey(restValues, resume.key)
+    if (query.sort[0]?.direction === 'desc') {
+      if (at < upper.key || (at === upper.key && !upper.open)) upper = { key: at, open: true }
+    } else if (at > lower.key || (at === lower.key && !lower.open)) {
+      lower = { key: at, open: true }
+    }
+  }
+  if (lower.key > upper.key || (lower.key === upper.key && (lower.open || upper.open))) empty = true
   return {
     index,
     ranges: empty ? [] : [{ lower: lower.key, lowerOpen: lower.open, upper: upper.key, upperOpen: upper.open }],
