@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
+import { hexToBytes } from '@noble/hashes/utils.js'
 
 /**
  * Wycheproof ECDSA vectors (https://github.com/C2SP/wycheproof, Apache-2.0, see
  * test/vectors/wycheproof/LICENSE), copied gzipped into test/vectors/wycheproof/.
+ * Browser-safe: the Node and Chromium loaders live in the test files.
  */
 export interface WycheproofTest {
   tcId: number
@@ -24,11 +24,8 @@ export interface WycheproofFile {
   testGroups: WycheproofGroup[]
 }
 
-export function loadWycheproof (name: 'ecdsa_secp256r1_sha256_test' | 'ecdsa_secp256r1_sha256_p1363_test'): WycheproofFile {
-  const url = new URL(`../vectors/wycheproof/${name}.json.gz`, import.meta.url)
-  return JSON.parse(gunzipSync(readFileSync(url)).toString('utf8')) as WycheproofFile
-}
+export type WycheproofName = 'ecdsa_secp256r1_sha256_test' | 'ecdsa_secp256r1_sha256_p1363_test'
 
 export function hex (h: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(h, 'hex'))
+  return hexToBytes(h)
 }
