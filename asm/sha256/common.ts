@@ -1,6 +1,6 @@
 // SHA-256 (FIPS 180-4) shared by the scalar and SIMD builds: memory layout, padding, the
 // one-message path and the streaming entry point. The compression functions are generated
-// (generate.mjs → compress.ts, compress4.ts).
+// (generate.mjs → compress.ts, compress4.ts, compress4-shared.ts).
 //
 // Memory sharing follows as-sha256 (ChainSafe/ssz packages/as-sha256 assembly/common.ts):
 // fixed regions that the host fills through a Uint8Array view and reads back, so one host

@@ -37,9 +37,12 @@ function rounds (ops, kw) {
       lines.push(`    ${w} = ${ops.add(ops.add(ops.sigma1(`w${(i - 2) % 16}`), `w${(i - 7) % 16}`), ops.add(ops.sigma0(`w${(i - 15) % 16}`), w))}`)
     }
     // §6.2.2 step 3, with the roles of a..h rotated instead of the values moved.
+    // Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the previous round's a ^ b.
+    const [ab, bc] = i % 2 === 0 ? ['p', 'q'] : ['q', 'p']
     lines.push(`    t = ${ops.add(ops.add(h, ops.Sigma1(e)), ops.add(ops.ch(e, f, g), kPlusW))}`)
     lines.push(`    ${d} = ${ops.add(d, 't')}`)
-    lines.push(`    ${h} = ${ops.add('t', ops.add(ops.Sigma0(a), ops.maj(a, b, c)))}`);
+    lines.push(`    ${ab} = ${ops.xor(a, b)}`)
+    lines.push(`    ${h} = ${ops.add('t', ops.add(ops.Sigma0(a), ops.xor(b, ops.and(ab, bc))))}`);
     [a, b, c, d, e, f, g, h] = [h, a, b, c, d, e, f, g]
   }
   return lines.join('\n')
@@ -47,26 +50,28 @@ function rounds (ops, kw) {
 
 const scalarOps = {
   add: (x, y) => `${x} + ${y}`,
+  xor: (x, y) => `(${x} ^ ${y})`,
+  and: (x, y) => `(${x} & ${y})`,
   rotr: (x, n) => `rotr<u32>(${x}, ${n})`,
   Sigma0: (x) => `(rotr<u32>(${x}, 2) ^ rotr<u32>(${x}, 13) ^ rotr<u32>(${x}, 22))`,
   Sigma1: (x) => `(rotr<u32>(${x}, 6) ^ rotr<u32>(${x}, 11) ^ rotr<u32>(${x}, 25))`,
   sigma0: (x) => `(rotr<u32>(${x}, 7) ^ rotr<u32>(${x}, 18) ^ (${x} >>> 3))`,
   sigma1: (x) => `(rotr<u32>(${x}, 17) ^ rotr<u32>(${x}, 19) ^ (${x} >>> 10))`,
   ch: (x, y, z) => `(${z} ^ (${x} & (${y} ^ ${z})))`,
-  maj: (x, y, z) => `((${x} & ${y}) | (${z} & (${x} | ${y})))`,
   k: (k) => `<u32>${hex(k)}`
 }
 
 const vr = (x, n) => `v128.or(i32x4.shr_u(${x}, ${n}), i32x4.shl(${x}, ${32 - n}))`
 const simdOps = {
   add: (x, y) => `i32x4.add(${x}, ${y})`,
+  xor: (x, y) => `v128.xor(${x}, ${y})`,
+  and: (x, y) => `v128.and(${x}, ${y})`,
   Sigma0: (x) => `v128.xor(v128.xor(${vr(x, 2)}, ${vr(x, 13)}), ${vr(x, 22)})`,
   Sigma1: (x) => `v128.xor(v128.xor(${vr(x, 6)}, ${vr(x, 11)}), ${vr(x, 25)})`,
   sigma0: (x) => `v128.xor(v128.xor(${vr(x, 7)}, ${vr(x, 18)}), i32x4.shr_u(${x}, 3))`,
   sigma1: (x) => `v128.xor(v128.xor(${vr(x, 17)}, ${vr(x, 19)}), i32x4.shr_u(${x}, 10))`,
-  // Ch takes y where x is set, z elsewhere; Maj takes y where x and z differ, x elsewhere.
+  // Ch takes y where x is set, z elsewhere.
   ch: (x, y, z) => `v128.bitselect(${y}, ${z}, ${x})`,
-  maj: (x, y, z) => `v128.bitselect(${y}, ${x}, v128.xor(${x}, ${z}))`,
   k: (k) => `i32x4.splat(${hex(k)})`
 }
 
@@ -87,6 +92,8 @@ export function compress (state: usize, data: usize, blocks: u32): void {
 ${Array.from({ length: 16 }, (_, i) => `    let w${i} = bswap<u32>(load<u32>(block, ${4 * i}))`).join('\n')}
     const a0 = a; const b0 = b; const c0 = c; const d0 = d
     const e0 = e; const f0 = f; const g0 = g; const h0 = h
+    let p: u32 = 0
+    let q = b ^ c
 ${rounds(scalarOps)}
     a += a0; b += b0; c += c0; d += d0; e += e0; f += f0; g += g0; h += h0
   }
@@ -134,6 +141,8 @@ ${[0, 1, 2, 3].map((j) => `  const a${j} = bswapWords(v128.load(p0, ${16 * j}))
   let f = v128.load(state, 80)
   let g = v128.load(state, 96)
   let h = v128.load(state, 112)
+  let p = i32x4.splat(0)
+  let q = v128.xor(b, c)
 ${rounds(simdOps).replace(/^ {4}/gm, '  ')}
   v128.store(state, i32x4.add(a, v128.load(state, 0)), 0)
   v128.store(state, i32x4.add(b, v128.load(state, 16)), 16)
@@ -163,6 +172,8 @@ export function compress4Shared (state: usize, kw: usize): void {
   let f = v128.load(state, 80)
   let g = v128.load(state, 96)
   let h = v128.load(state, 112)
+  let p = i32x4.splat(0)
+  let q = v128.xor(b, c)
 ${rounds(simdOps, (i) => `v128.load32_splat(kw, ${4 * i})`).replace(/^ {4}/gm, '  ')}
   v128.store(state, i32x4.add(a, v128.load(state, 0)), 0)
   v128.store(state, i32x4.add(b, v128.load(state, 16)), 16)
