@@ -13,8 +13,10 @@
 //    callers can store any byte array (a hash, a signature, a subarray) without a copy or cast.
 //    Decoded values are still ArrayBuffer-backed; encode() still returns Uint8Array<ArrayBuffer>.
 // 4. protons-runtime 7's `Writer.int64Number` writes negative numbers as a truncated
-//    unsigned varint (Timestamp{seconds: -1} became `08 ff`); encode those through the
-//    bigint path, which sign-extends to ten bytes like every other protobuf encoder.
+//    unsigned varint (Timestamp{seconds: -1} became `08 ff`). Negative values go through the
+//    bigint path, which sign-extends to ten bytes like every other protobuf encoder; others
+//    stay on uint64Number, because the bigint path in turn mangles [2^31, 2^32) (the
+//    2038-2106 timestamps: 2^31 became `00 00 00 00 00`).
 // 5. Map entries are written with both key and value even when they are defaults, as Go's
 //    protobuf and google-protobuf do (protons drops them: `12 00` instead of `12 04 0a 00 12 00`),
 //    so our bytes match Fabric's for the same content.
@@ -59,7 +61,7 @@ for (const file of sources) {
   const adjusted = code
     .replace(/from 'uint8arrays\/alloc'/g, "from '../alloc.js'")
     .replace(/^(\s+[A-Za-z0-9_]+\??: (?:Map<[^,]+, )?)Uint8Array<ArrayBuffer>/gm, '$1Uint8Array')
-    .replace(/w\.int64Number\(([^)]+)\)/g, 'w.int64(BigInt($1))')
+    .replace(/w\.int64Number\(([^)]+)\)/g, 'if ($1 < 0) { w.int64(BigInt($1)) } else { w.uint64Number($1) }')
   await writeFile(outFile, header + writeMapEntryDefaults(adjusted))
   process.stdout.write(`generated ${path.relative(root, outFile)}\n`)
 }

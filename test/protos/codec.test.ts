@@ -1,21 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import { isWeftError } from '../../src/shared/errors.js'
 import {
-  Block, BlockData, BlockHeader, ChaincodeInput, ChannelHeader, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, Timestamp,
+  Block, BlockData, BlockHeader, ChaincodeInput, ChannelHeader, IdentifierHeader, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, Timestamp,
   DEFAULT_MAX_DEPTH, decode, encode, messageName
 } from '../../src/protos/index.js'
 import { expectProtoError } from './support/expect-proto-error.js'
 
 const bytes = (...xs: number[]): Uint8Array => Uint8Array.from(xs)
 
-/** SignaturePolicy nested `levels` deep through n_out_of, built inside out. */
+/** SignaturePolicy nested `levels` deep through n_out_of, assembled in one pass (outermost first). */
 function nestedPolicy (levels: number): Uint8Array {
-  let inner = bytes(0x08, 0x00) // signed_by = 0
+  const innermost = bytes(0x08, 0x00) // signed_by = 0
+  const prefixes: Uint8Array[] = []
+  let innerLength = innermost.length
   for (let i = 0; i < levels; i++) {
-    const nOutOf = concat(bytes(0x08, 0x01, 0x12), varint(inner.length), inner) // n = 1, rules = [inner]
-    inner = concat(bytes(0x12), varint(nOutOf.length), nOutOf) // SignaturePolicy.n_out_of
+    // NOutOf { n = 1, rules = [inner] } inside SignaturePolicy { n_out_of = 2 }
+    const nOutOfHead = concat(bytes(0x08, 0x01, 0x12), varint(innerLength))
+    const nOutOfLength = nOutOfHead.length + innerLength
+    const head = concat(bytes(0x12), varint(nOutOfLength), nOutOfHead)
+    prefixes.push(head)
+    innerLength = head.length + innerLength
   }
-  return inner
+  return concat(...prefixes.reverse(), innermost)
 }
 
 function varint (n: number): Uint8Array {
@@ -55,6 +61,16 @@ describe('decode: happy paths', () => {
     expect(decode(Timestamp, encode(Timestamp, { seconds: -62135596800, nanos: 0 })).seconds).toBe(-62135596800)
   })
 
+  it.each([2 ** 31, 2 ** 32 - 1, 2 ** 32, -1, -(2 ** 31), -(2 ** 40)])('encodes Timestamp.seconds = %d as a canonical varint', (seconds) => {
+    const expected = BigInt.asUintN(64, BigInt(seconds))
+    const encoded = encode(Timestamp, { seconds })
+    let value = 0n
+    for (let i = 1; i < encoded.length; i++) value |= BigInt(encoded[i]! & 0x7f) << BigInt(7 * (i - 1))
+    expect(encoded[0]).toBe(0x08)
+    expect(value).toBe(expected)
+    expect(decode(Timestamp, encoded).seconds).toBe(seconds)
+  })
+
   it('names generated messages, nested ones included', () => {
     expect(messageName(Block)).toBe('Block')
     expect(messageName(SignaturePolicy.NOutOf)).toBe('SignaturePolicy.NOutOf')
@@ -90,8 +106,25 @@ describe('decode: every failure is a ProtoError with a code', () => {
     expectProtoError(() => decode(SignaturePolicy, bytes(0x08, 0x00, 0x12, 0x00)), 'PROTO_MALFORMED')
   })
 
+  it('PROTO_MALFORMED for an unknown field inside a map entry (Go and google-protobuf disagree on it)', () => {
+    expectProtoError(() => decode(ChaincodeInput, bytes(0x12, 0x05, 0x0a, 0x01, 0x6b, 0x18, 0x01)), 'PROTO_MALFORMED')
+    expect(decode(ChaincodeInput, bytes(0x12, 0x03, 0x0a, 0x01, 0x6b)).decorations.get('k')).toEqual(bytes())
+  })
+
   it('accepts the same oneof member twice (last wins, as in Go)', () => {
     expect(decode(SignaturePolicy, bytes(0x08, 0x01, 0x08, 0x02))).toEqual({ signedBy: 2 })
+  })
+
+  it('PROTO_MALFORMED for varints outside their type, where decoders disagree', () => {
+    const twoTo63 = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]
+    expectProtoError(() => decode(ChannelHeader, bytes(0x08, ...twoTo63)), 'PROTO_MALFORMED') // int32 type
+    expectProtoError(() => decode(ChannelHeader, bytes(0x08, 0x80, 0x80, 0x80, 0x80, 0x08)), 'PROTO_MALFORMED') // 2^31, not sign-extended
+    expectProtoError(() => decode(MSPRole, bytes(0x10, ...twoTo63)), 'PROTO_MALFORMED') // enum
+    expectProtoError(() => decode(ChaincodeInput, bytes(0x18, 0x02)), 'PROTO_MALFORMED') // bool 2
+    expectProtoError(() => decode(ChaincodeInput, bytes(0x18, 0x80, 0x80, 0x80, 0x80, 0x10)), 'PROTO_MALFORMED') // bool 2^32
+    expectProtoError(() => decode(IdentifierHeader, bytes(0x08, 0x80, 0x80, 0x80, 0x80, 0x10)), 'PROTO_MALFORMED') // uint32 2^32
+    expect(decode(IdentifierHeader, bytes(0x08, 0xff, 0xff, 0xff, 0xff, 0x0f)).identifier).toBe(2 ** 32 - 1)
+    expect(decode(ChaincodeInput, bytes(0x18, 0x01)).isInit).toBe(true)
   })
 
   it('PROTO_MALFORMED for a non-minimal varint in a JS_NUMBER field (protons would misread it)', () => {

@@ -21,7 +21,7 @@ export namespace Timestamp {
 
         if ((obj.seconds != null && obj.seconds !== 0)) {
           w.uint32(8)
-          w.int64(BigInt(obj.seconds))
+          if (obj.seconds < 0) { w.int64(BigInt(obj.seconds)) } else { w.uint64Number(obj.seconds) }
         }
 
         if ((obj.nanos != null && obj.nanos !== 0)) {

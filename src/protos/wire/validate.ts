@@ -12,7 +12,8 @@
  * a known field with the wrong wire type is rejected (Go keeps it as an unknown field);
  * group wire types are rejected; unknown enum numbers are rejected (protons cannot hold
  * them); a repeated singular message field and several members of one oneof are rejected
- * (Go merges / takes the last); non-minimal varints in JS_NUMBER fields are rejected.
+ * (Go merges / takes the last); non-minimal varints in JS_NUMBER fields are rejected; unknown
+ * fields inside a map entry are rejected (Go skips them, google-protobuf JS loses the key).
  *
  * @module
  */
@@ -31,7 +32,9 @@ const WIRE_I64 = 1
 const WIRE_LEN = 2
 const WIRE_I32 = 5
 const MAX_FIELD_NUMBER = 2 ** 29 - 1
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const INT32_MIN = -(2 ** 31)
+const INT32_MAX = 2 ** 31 - 1
+const UINT32_MAX = 2 ** 32 - 1
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -61,7 +64,8 @@ class Walker {
     private readonly limits: WireLimits
   ) {}
 
-  message (desc: MessageDescriptor, start: number, end: number, depth: number): void {
+  /** `closed`: a map entry, where only key (1) and value (2) may appear. */
+  message (desc: MessageDescriptor, start: number, end: number, depth: number, closed = false): void {
     if (depth > this.limits.maxDepth) {
       throw new ProtoError('PROTO_TOO_DEEP', `${desc.name} nested deeper than ${this.limits.maxDepth} at offset ${start}`)
     }
@@ -79,6 +83,9 @@ class Walker {
       }
       const field = desc.fields[fieldNumber]
       if (field === undefined) {
+        if (closed) {
+          throw new ProtoError('PROTO_MALFORMED', `${desc.name}: unknown field ${fieldNumber} in a map entry`)
+        }
         this.skip(wireType, end, desc, fieldNumber)
         continue
       }
@@ -123,7 +130,7 @@ class Walker {
       throw new ProtoError('PROTO_TRUNCATED', `${desc.name}.${field.name}: length ${length} exceeds the ${end - start} bytes left`)
     }
     if (field.kind === 'message') {
-      this.message(lookup(this.descriptors, field.message ?? ''), start, start + length, depth + 1)
+      this.message(lookup(this.descriptors, field.message ?? ''), start, start + length, depth + 1, field.map === true)
     } else if (field.kind === 'string') {
       try {
         utf8.decode(this.buf.subarray(start, start + length))
@@ -134,28 +141,51 @@ class Walker {
     this.pos = start + length
   }
 
+  /**
+   * Varint fields. Ranges are enforced because decoders disagree beyond them: for an int32 or
+   * enum sent as 2^63, Go truncates to 0 while google-protobuf JS reads -2^63; for a bool sent
+   * as 2^32, Go reads true while protons (low 32 bits) reads false.
+   */
   private scalar (desc: MessageDescriptor, field: FieldDescriptor, end: number): void {
-    if (field.kind !== 'enum' && field.safeNumber !== true) {
-      this.varint(end)
-      return
-    }
     const start = this.pos
-    const value = this.varint64(end)
-    if (field.kind === 'enum') {
-      // int32 enums travel sign-extended to 64 bits; recover the int32.
-      const asInt32 = Number(BigInt.asIntN(32, value))
-      if (field.enumValues?.includes(asInt32) !== true) {
-        throw new ProtoError('PROTO_UNKNOWN_ENUM', `${desc.name}.${field.name}: unknown enum value ${asInt32}`)
+    const small = this.varint(end)
+    switch (field.kind) {
+      case 'bool':
+        if (small > 1) throw this.malformed(desc, field, `bool encoded as ${small}`)
+        return
+      case 'uint32':
+        if (small > UINT32_MAX) throw this.malformed(desc, field, 'value beyond 2^32 - 1')
+        return
+      case 'int32':
+      case 'enum': {
+        // Negative int32s travel sign-extended to ten bytes; anything else beyond int32 is not canonical.
+        const value = small <= INT32_MAX ? small : this.reread(start, end, true)
+        if (value < INT32_MIN || value > INT32_MAX) throw this.malformed(desc, field, 'value outside int32')
+        if (field.kind === 'enum' && field.enumValues?.includes(value) !== true) {
+          throw new ProtoError('PROTO_UNKNOWN_ENUM', `${desc.name}.${field.name}: unknown enum value ${value}`)
+        }
+        return
       }
-      return
     }
+    if (field.safeNumber !== true) return
     if (this.pos - start > 1 && this.buf[this.pos - 1] === 0) {
-      throw new ProtoError('PROTO_MALFORMED', `${desc.name}.${field.name}: non-minimal varint`)
+      throw this.malformed(desc, field, 'non-minimal varint')
     }
-    const signed = field.kind === 'int64' ? BigInt.asIntN(64, value) : value
-    if (signed > MAX_SAFE || signed < -MAX_SAFE) {
-      throw new ProtoError('PROTO_UNSAFE_INTEGER', `${desc.name}.${field.name}: ${signed} is beyond 2^53 - 1`)
+    const value = small <= Number.MAX_SAFE_INTEGER ? small : this.reread(start, end, field.kind === 'int64')
+    if (!Number.isSafeInteger(value)) {
+      throw new ProtoError('PROTO_UNSAFE_INTEGER', `${desc.name}.${field.name}: value is beyond 2^53 - 1`)
     }
+  }
+
+  /** Reads the varint at `start` again, exactly, as a signed or unsigned 64-bit number (possibly imprecise). */
+  private reread (start: number, end: number, signed: boolean): number {
+    this.pos = start
+    const value = this.varint64(end)
+    return Number(signed ? BigInt.asIntN(64, value) : value)
+  }
+
+  private malformed (desc: MessageDescriptor, field: FieldDescriptor, what: string): ProtoError {
+    return new ProtoError('PROTO_MALFORMED', `${desc.name}.${field.name}: ${what}`)
   }
 
   private skip (wireType: number, end: number, desc: MessageDescriptor, fieldNumber: number): void {

@@ -9,6 +9,7 @@ import type { FieldDescriptor, MessageDescriptor } from '../../../src/protos/wir
 export type Value = Record<string, unknown>
 
 const MAX_DEPTH = 3
+const edges64 = [1, 127, 128, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35, 2 ** 53 - 1]
 
 export function messageDescriptor (name: string): MessageDescriptor {
   const d = descriptors[name]
@@ -48,7 +49,8 @@ export function arbMessage (name: string, depth = 0): fc.Arbitrary<Value> {
 function arbField (f: FieldDescriptor, depth: number): fc.Arbitrary<unknown> {
   if (f.map === true) {
     const entry = messageDescriptor(f.message ?? '')
-    const key = arbSingle(entry.fields[1] as FieldDescriptor, depth)
+    // google-protobuf JS keeps map entries in a plain object, so it cannot hold '__proto__'.
+    const key = arbSingle(entry.fields[1] as FieldDescriptor, depth).filter((k) => k !== '__proto__')
     const value = arbSingle(entry.fields[2] as FieldDescriptor, depth)
     return fc.array(fc.tuple(key, value), { maxLength: 3 }).map((pairs) => new Map(pairs))
   }
@@ -69,9 +71,10 @@ export function arbSingle (f: FieldDescriptor, depth: number): fc.Arbitrary<unkn
     case 'string': return fc.string({ unit: 'grapheme', maxLength: 12 })
     case 'bool': return fc.boolean()
     case 'enum': return fc.constantFrom(...Object.keys(f.enumNames ?? {}))
-    case 'int32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
-    case 'uint32': return fc.integer({ min: 0, max: 2 ** 32 - 1 })
-    case 'int64': return fc.maxSafeInteger()
-    case 'uint64': return fc.maxSafeNat()
+    case 'int32': return fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(-1, -(2 ** 31), 2 ** 31 - 1, 127, 128))
+    case 'uint32': return fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(2 ** 31, 2 ** 32 - 1, 127, 128))
+    // Edge values on purpose: protons-runtime once mangled [2^31, 2^32) and negatives here.
+    case 'int64': return fc.oneof(fc.maxSafeInteger(), fc.constantFrom(...edges64, ...edges64.map((e) => -e)))
+    case 'uint64': return fc.oneof(fc.maxSafeNat(), fc.constantFrom(...edges64))
   }
 }
