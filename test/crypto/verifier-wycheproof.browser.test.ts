@@ -11,7 +11,7 @@ wycheproofSuite(async (name: WycheproofName) => {
   try {
     response = await fetch(fileUrl(name))
   } catch (err) {
-    throw new Error(`cannot fetch ${fileUrl(name).href}: ${String(err)}`)
+    throw new Error(`cannot fetch ${fileUrl(name).href}`, { cause: err })
   }
   if (!response.ok) throw new Error(`cannot fetch ${fileUrl(name).href}: ${response.status}`)
   // Vite may serve a .gz with Content-Encoding: gzip, which the browser has already undone.
