@@ -5,7 +5,8 @@ import { fadd, fsub, fmul, fsqr, finv, fromBytes, toBytes, lessThan, P } from '.
 import { initScalar, nmontmul, ntoMont, nfromMont, nmontinv, nreduce } from './scalar'
 import { onCurve, JAC } from './point'
 import { initTables, buildTable, TABLE_BYTES } from './table'
-import { verifyRecords, Batch, SCRATCH, exceptionalAdditions } from './verify'
+import { verifyRecords, Batch, SCRATCH, exceptionalAdditions, setLockstepMin } from './verify'
+export { setLockstepMin }
 
 const G: usize = memory.data<u8>([
   // x, then y, big-endian (SEC 2 §2.4.2)

@@ -40,9 +40,14 @@ export const SCRATCH: usize = 256
  * From this many table-driven records on, R is accumulated in affine coordinates for all
  * records in lockstep, sharing one field inversion per step across the batch (Montgomery's
  * trick): an affine addition is then ~6M against ~11M for a mixed Jacobian one. Below it,
- * the 64 inversions would cost more than they save. (Measured break-even is near 40.)
+ * the 64 inversions would cost more than they save.
  */
-const LOCKSTEP_MIN: i32 = 48
+let lockstepMin: i32 = 48
+
+/** Sets the lockstep threshold (0x7fffffff disables the affine pass; for measurements). */
+export function setLockstepMin (records: i32): void {
+  lockstepMin = records
+}
 
 // Lockstep state per record (in the verdict byte while the pass runs).
 const ST_SKIP: u8 = 0 // invalid, or handled by the Jacobian path
@@ -105,7 +110,7 @@ export function verifyRecords (
     if (load<u32>(b.slots + (<usize>i << 2)) != RAW_KEY) tabled++
   }
   // Pass 4: R = u1·G + u2·Q and the x-coordinate check.
-  const lockstep = tabled >= LOCKSTEP_MIN
+  const lockstep = tabled >= lockstepMin
   if (lockstep) lockstepAffine(b, count, gTable, keyTables, tableBytes)
   for (let i: i32 = 0; i < count; i++) {
     const state = load<u8>(b.verdicts + i)

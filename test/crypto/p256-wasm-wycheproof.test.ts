@@ -2,12 +2,28 @@ import { p256 } from '@noble/curves/nist.js'
 import { describe, expect, it } from 'vitest'
 import type { SignatureFormat, VerifyRequest } from '../../src/crypto/verifier.js'
 import { WasmVerifier, type WasmVerifierOptions } from '../../src/crypto/p256-wasm/wasm-verifier.js'
-import { hex, loadWycheproof } from './wycheproof.js'
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { hexToBytes as hex } from '@noble/hashes/utils.js'
 
 // Every Wycheproof ECDSA P-256/SHA-256 vector (DER and P1363) through the WASM verifier, on
 // both of its paths: comb tables for recurring keys, and the table-less ladder for one-off keys.
 
 interface Case { id: string, request: VerifyRequest, valid: boolean, highS: boolean }
+
+// Wycheproof (https://github.com/C2SP/wycheproof, Apache-2.0: test/vectors/wycheproof/LICENSE).
+interface WycheproofFile {
+  numberOfTests: number
+  testGroups: Array<{
+    publicKey: { uncompressed: string }
+    tests: Array<{ tcId: number, comment: string, msg: string, sig: string, result: 'valid' | 'invalid' | 'acceptable' }>
+  }>
+}
+
+function loadWycheproof (name: string): WycheproofFile {
+  const url = new URL(`../vectors/wycheproof/${name}.json.gz`, import.meta.url)
+  return JSON.parse(gunzipSync(readFileSync(url)).toString('utf8')) as WycheproofFile
+}
 
 const HALF_N = p256.Point.Fn.ORDER >> 1n
 

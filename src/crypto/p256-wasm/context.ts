@@ -23,11 +23,12 @@ interface P256Exports {
   verifyBatch(count: number, lowS: number): void
   testOp(op: number): void
   exceptionalCount(): number
+  setLockstepMin(records: number): void
 }
 
 const EXPORT_NAMES = [
   'init', 'digests', 'signatures', 'slots', 'rawKeys', 'verdicts', 'keyInput', 'testBuffer',
-  'batchCapacity', 'loadKey', 'verifyBatch', 'testOp', 'exceptionalCount'
+  'batchCapacity', 'loadKey', 'verifyBatch', 'testOp', 'exceptionalCount', 'setLockstepMin'
 ] as const
 
 /** Slot marker: the record has no usable key and verifies false (asm/p256/verify.ts). */
@@ -113,6 +114,14 @@ export class P256WasmContext implements P256WasmLayout {
       throw new CryptoError('CRYPTO_UNSUPPORTED', `count: must be an integer in [0, ${this.batchCapacity}], got ${count}`)
     }
     this.#fns.verifyBatch(count, lowS ? 1 : 0)
+  }
+
+  /**
+   * Table-driven records from which a batch uses the batched affine pass (default 48);
+   * `Infinity` keeps every record on the Jacobian path.
+   */
+  setLockstepMin (records: number): void {
+    this.#fns.setLockstepMin(Number.isFinite(records) ? Math.max(0, Math.min(0x7fffffff, Math.floor(records))) : 0x7fffffff)
   }
 
   /** Additions in the batched affine pass that hit x1 = x2 and were redone in Jacobian form. */

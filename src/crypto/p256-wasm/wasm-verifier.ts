@@ -29,6 +29,12 @@ export interface WasmVerifierOptions extends VerifierOptions {
   rememberedKeys?: number
   /** Records per call into WASM; larger batches are split. Default 1024. */
   batchCapacity?: number
+  /**
+   * Batches with at least this many table-driven records accumulate R in affine coordinates
+   * with one shared inversion per step; smaller ones use Jacobian additions. Default 48;
+   * `Infinity` disables the affine pass (docs/p256-wasm.md has the measurements).
+   */
+  lockstepMin?: number
 }
 
 const EMPTY = new Uint8Array(0)
@@ -55,6 +61,12 @@ export class WasmVerifier implements Verifier {
     const tableAfterUses = intOption(options.tableAfterUses, 2, 1, 1_000_000, 'tableAfterUses')
     const rememberedKeys = intOption(options.rememberedKeys, 1024, 1, 1_000_000, 'rememberedKeys')
     this.#ctx = new P256WasmContext({ keySlots, batchCapacity })
+    if (options.lockstepMin !== undefined) {
+      if (typeof options.lockstepMin !== 'number' || Number.isNaN(options.lockstepMin) || options.lockstepMin < 0) {
+        throw new CryptoError('CRYPTO_UNSUPPORTED', `lockstepMin: must be a non-negative number, got ${String(options.lockstepMin)}`)
+      }
+      this.#ctx.setLockstepMin(options.lockstepMin)
+    }
     this.#keys = new KeySlots({
       slots: keySlots,
       tableAfterUses,
