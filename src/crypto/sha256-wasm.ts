@@ -61,6 +61,7 @@ class WasmSha256 implements Sha256Engine {
     this.#table = new Uint32Array(buffer, fns.tablePtr(), 2 * this.#tableCapacity)
     this.#output = new Uint8Array(buffer, fns.outputPtr(), SHA256_DIGEST_LENGTH * this.#tableCapacity)
     this.#state = new Uint32Array(buffer, fns.statePtr(), 8)
+    Object.freeze(this)
   }
 
   digest (data: Uint8Array): Uint8Array {

@@ -94,11 +94,13 @@ describe.each(SHA256_BACKENDS)('SHA-256 differential, backend %s', (backend) => 
     expect(engine.digestBatch(views).map(bytesToHex)).toEqual(views.map(references))
   })
 
-  it('batches larger than the WASM buffers are split correctly (20,000 messages; 600 KiB and 1 MiB messages inside)', () => {
+  it('batches larger than the WASM buffers are split correctly (20,000 messages; 512 KiB, 512 KiB + 1, 600 KiB and 1 MiB messages inside)', () => {
     const messages: Uint8Array[] = []
     for (let i = 0; i < 20_000; i++) messages.push(Uint8Array.of(i & 0xff, i >> 8, 7))
     messages.splice(5, 0, new Uint8Array(600 * 1024).fill(1))
     messages.splice(9000, 0, new Uint8Array(1024 * 1024).fill(2), new Uint8Array(300 * 1024).fill(3), new Uint8Array(300 * 1024).fill(4))
+    // Exactly the WASM input capacity (512 KiB) and one byte more, alone and next to small ones.
+    messages.splice(15000, 0, new Uint8Array(512 * 1024).fill(5), new Uint8Array(512 * 1024 + 1).fill(6), Uint8Array.of(7))
     const digests = engine.digestBatch(messages)
     expect(digests.map(bytesToHex)).toEqual(messages.map((m) => createHash('sha256').update(m).digest('hex')))
   })
