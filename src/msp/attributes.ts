@@ -10,12 +10,11 @@ export const ATTRIBUTE_EXTENSION_OID = '1.2.3.4.5.6.7.8.1'
 export type Attributes = Readonly<Record<string, string>>
 
 export function encodeAttributes (attrs: Attributes): Uint8Array {
-  const clean: Record<string, string> = {}
   for (const [name, value] of Object.entries(attrs)) {
     if (typeof value !== 'string' || name === '') throw new MspError('MSP_MALFORMED', `attribute ${name} must have a non-empty name and a string value`)
-    clean[name] = value
   }
-  return new TextEncoder().encode(JSON.stringify({ attrs: clean }))
+  // fromEntries defines own properties, so even a name like "__proto__" is kept as data.
+  return new TextEncoder().encode(JSON.stringify({ attrs: Object.fromEntries(Object.entries(attrs)) }))
 }
 
 export function decodeAttributes (bytes: Uint8Array): Attributes {
@@ -28,10 +27,9 @@ export function decodeAttributes (bytes: Uint8Array): Attributes {
   const attrs = (parsed as { attrs?: unknown } | null)?.attrs
   if (attrs === undefined || attrs === null) return Object.freeze({})
   if (typeof attrs !== 'object' || Array.isArray(attrs)) throw new MspError('MSP_MALFORMED', 'attribute extension has no "attrs" object')
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(attrs)) {
+  const entries = Object.entries(attrs)
+  for (const [name, value] of entries) {
     if (typeof value !== 'string') throw new MspError('MSP_MALFORMED', `attribute ${name} is not a string`)
-    out[name] = value
   }
-  return Object.freeze(out)
+  return Object.freeze(Object.fromEntries(entries) as Record<string, string>)
 }

@@ -6,6 +6,7 @@ import type { Verifier, VerifyRequest } from '../../src/crypto/verifier.js'
 import { defaultVerifier } from '../../src/crypto/verifier-default.js'
 import { NobleVerifier } from '../../src/crypto/verifier-noble.js'
 import { WebCryptoVerifier } from '../../src/crypto/verifier-webcrypto.js'
+import { LruCache } from '../../src/crypto/lru.js'
 
 const keys = Array.from({ length: 4 }, () => p256.utils.randomSecretKey())
 const publicKeys = keys.map((k) => p256.getPublicKey(k, false))
@@ -62,7 +63,10 @@ describe.each(verifiers)('%s verifier vs @noble/curves', (_name, make) => {
   it('returns false, never throws, for junk input', async () => {
     const message = Uint8Array.of(1)
     const signature = p256.sign(message, keys[0] as Uint8Array, { format: 'der' })
+    const offCurve = Uint8Array.from(publicKeys[0] as Uint8Array)
+    offCurve[64] = (offCurve[64] as number) ^ 1 // 0x04‖X‖Y with Y no longer on the curve
     const junk: unknown[] = [
+      { publicKey: offCurve, message, signature },
       { publicKey: new Uint8Array(65), message, signature },
       { publicKey: Uint8Array.of(4), message, signature },
       { publicKey: publicKeys[0], message, signature: new Uint8Array(0) },
@@ -87,5 +91,32 @@ describe('defaultVerifier', () => {
     const message = Uint8Array.of(9)
     const signature = p256.sign(message, keys[1] as Uint8Array, { format: 'der' })
     expect(await fallback.verify({ publicKey: publicKeys[1] as Uint8Array, message, signature })).toBe(true)
+  })
+})
+
+describe('LruCache (the verifiers\' bounded key caches)', () => {
+  it('evicts the least recently used entry beyond its bound', () => {
+    const cache = new LruCache<string, number>(2)
+    cache.set('a', 1)
+    cache.set('b', 2)
+    expect(cache.get('a')).toBe(1) // a is now the most recent
+    cache.set('c', 3)
+    expect(cache.has('b')).toBe(false)
+    expect(cache.get('a')).toBe(1)
+    expect(cache.get('c')).toBe(3)
+    expect(cache.size).toBe(2)
+    expect(() => new LruCache(0)).toThrow(RangeError)
+  })
+
+  it('verifiers stay correct when keys are evicted and re-imported', async () => {
+    for (const verifier of [new WebCryptoVerifier({ keyCacheSize: 1 }), new NobleVerifier({ keyCacheSize: 1, precomputeAfterUses: 1, precomputeWindow: 4 })]) {
+      for (let i = 0; i < 12; i++) {
+        const k = i % 3
+        const message = Uint8Array.of(i)
+        const signature = p256.sign(message, keys[k] as Uint8Array, { format: 'der' })
+        expect(await verifier.verify({ publicKey: publicKeys[k] as Uint8Array, message, signature })).toBe(true)
+        expect(await verifier.verify({ publicKey: publicKeys[(k + 1) % 3] as Uint8Array, message, signature })).toBe(false)
+      }
+    }
   })
 })
