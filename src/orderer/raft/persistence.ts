@@ -53,26 +53,27 @@ export class MemoryRaftPersistence implements RaftPersistence {
   }
 
   save (update: RaftPersistUpdate): void {
-    let entries = this.entries
-    if (update.snapshot !== undefined) {
-      if (update.snapshot.metadata.index <= this.snapshot.metadata.index) {
-        throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE',
-          `save: snapshot ${update.snapshot.metadata.index} is not newer than ${this.snapshot.metadata.index}`)
-      }
-      entries = []
+    // Validate everything first, then mutate: the all-or-nothing an IndexedDB transaction gives.
+    if (update.snapshot !== undefined && update.snapshot.metadata.index <= this.snapshot.metadata.index) {
+      throw new RaftError('RAFT_SNAPSHOT_OUT_OF_DATE',
+        `save: snapshot ${update.snapshot.metadata.index} is not newer than ${this.snapshot.metadata.index}`)
     }
     const base = update.snapshot ?? this.snapshot
+    const kept = update.snapshot !== undefined ? 0 : this.entries.length
     const first = update.entries[0]
-    if (first !== undefined) {
-      const lastKept = base.metadata.index + entries.length
-      if (first.index <= base.metadata.index || first.index > lastKept + 1) {
-        throw new RaftError('RAFT_INVARIANT', `save: entry ${first.index} does not follow the log (last ${lastKept})`)
-      }
-      entries = entries.slice(0, first.index - base.metadata.index - 1).concat(update.entries)
+    const lastKept = base.metadata.index + kept
+    if (first !== undefined && (first.index <= base.metadata.index || first.index > lastKept + 1)) {
+      throw new RaftError('RAFT_INVARIANT', `save: entry ${first.index} does not follow the log (last ${lastKept})`)
     }
-    // Everything is validated: commit the new state in one go (the atomicity IndexedDB gives per transaction).
-    if (update.snapshot !== undefined) this.snapshot = update.snapshot
-    this.entries = entries
+    if (update.snapshot !== undefined) {
+      this.snapshot = update.snapshot
+      this.entries = []
+    }
+    if (first !== undefined) {
+      const keep = first.index - base.metadata.index - 1
+      if (keep < this.entries.length) this.entries.length = keep // a new leader overwrote the suffix
+      for (const e of update.entries) this.entries.push(e)
+    }
     if (update.hardState !== undefined) this.hardState = update.hardState
   }
 

@@ -128,7 +128,11 @@ export class MemoryStorage implements Storage {
     if (start > this.lastIndex() + 1) {
       throw new RaftError('RAFT_INVARIANT', `append: gap, entry ${start} after last index ${this.lastIndex()}`)
     }
-    this.ents = this.ents.slice(0, start - offset).concat(fresh)
+    if (start === this.lastIndex() + 1) {
+      for (const e of fresh) this.ents.push(e) // the common case: no copy of the whole log
+    } else {
+      this.ents = this.ents.slice(0, start - offset).concat(fresh)
+    }
   }
 
   private offset (): number {
