@@ -139,9 +139,9 @@ const subtle = {
       const signer = new NobleSigner(privateFromPkcs8(bytes))
       return newKey('private', { publicKey: signer.publicKey, signer }, extractable, usages)
     }
-    const publicKey = format === 'spki' ? publicKeyFromSpki(bytes) : (decodePublicKey(bytes) === null ? null : bytes)
-    if (publicKey === null) throw new MspError('MSP_MALFORMED', `not a P-256 public key (${format})`)
-    return newKey('public', { publicKey: uncompressedPublicKey(decodePublicKey(publicKey) as NonNullable<ReturnType<typeof decodePublicKey>>) }, true, usages)
+    const point = decodePublicKey(format === 'spki' ? (publicKeyFromSpki(bytes) ?? new Uint8Array(0)) : bytes)
+    if (point === null) throw new MspError('MSP_MALFORMED', `not a P-256 public key (${format})`)
+    return newKey('public', { publicKey: uncompressedPublicKey(point) }, true, usages)
   },
 
   async exportKey (format: KeyFormat, key: CryptoKey): Promise<ArrayBuffer> {
