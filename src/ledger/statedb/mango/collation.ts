@@ -16,6 +16,7 @@
  * Deviation: object key order is JavaScript's, so integer-like keys ("1", "2") come first in
  * ascending order whatever the document text said; every Weft peer sees the same order.
  */
+import { encodeIndexValue } from './index-key.js'
 import type { JsonValue } from './json.js'
 
 /** null 0, false 1, true 2, number 3, string 4, array 5, object 6. */
@@ -55,30 +56,50 @@ export function compareStrings (a: string, b: string): number {
   return a.length === b.length ? 0 : (a.length < b.length ? -1 : 1)
 }
 
+/**
+ * Beyond this nesting depth compareJson compares the values' order-preserving encodings
+ * (index-key.ts, built without recursion) instead of recursing: same answer, no stack overflow
+ * on the absurdly deep documents JSON.parse accepts.
+ */
+const MAX_RECURSION = 200
+
 /** Total order over JSON values: negative, zero or positive like `Array.prototype.sort` wants. */
 export function compareJson (a: JsonValue, b: JsonValue): number {
+  return compareAt(a, b, 0)
+}
+
+function compareAt (a: JsonValue, b: JsonValue, depth: number): number {
   const ra = rank(a)
   const rb = rank(b)
   if (ra !== rb) return ra < rb ? -1 : 1
   switch (ra) {
     case 3: return (a as number) === (b as number) ? 0 : ((a as number) < (b as number) ? -1 : 1)
     case 4: return compareStrings(a as string, b as string)
-    case 5: return compareArrays(a as JsonValue[], b as JsonValue[])
-    case 6: return compareObjects(a as Record<string, JsonValue>, b as Record<string, JsonValue>)
+    case 5:
+    case 6: {
+      if (depth >= MAX_RECURSION) {
+        const ea = encodeIndexValue(a)
+        const eb = encodeIndexValue(b)
+        return ea === eb ? 0 : (ea < eb ? -1 : 1)
+      }
+      return ra === 5
+        ? compareArrays(a as JsonValue[], b as JsonValue[], depth + 1)
+        : compareObjects(a as Record<string, JsonValue>, b as Record<string, JsonValue>, depth + 1)
+    }
     default: return 0 // null, false, true: one value per rank
   }
 }
 
-function compareArrays (a: JsonValue[], b: JsonValue[]): number {
+function compareArrays (a: JsonValue[], b: JsonValue[], depth: number): number {
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) {
-    const c = compareJson(a[i] as JsonValue, b[i] as JsonValue)
+    const c = compareAt(a[i] as JsonValue, b[i] as JsonValue, depth)
     if (c !== 0) return c
   }
   return a.length === b.length ? 0 : (a.length < b.length ? -1 : 1)
 }
 
-function compareObjects (a: Record<string, JsonValue>, b: Record<string, JsonValue>): number {
+function compareObjects (a: Record<string, JsonValue>, b: Record<string, JsonValue>, depth: number): number {
   const ka = Object.keys(a)
   const kb = Object.keys(b)
   const n = Math.min(ka.length, kb.length)
@@ -87,7 +108,7 @@ function compareObjects (a: Record<string, JsonValue>, b: Record<string, JsonVal
     const keyB = kb[i] as string
     const ck = compareStrings(keyA, keyB)
     if (ck !== 0) return ck
-    const cv = compareJson(a[keyA] as JsonValue, b[keyB] as JsonValue)
+    const cv = compareAt(a[keyA] as JsonValue, b[keyB] as JsonValue, depth)
     if (cv !== 0) return cv
   }
   return ka.length === kb.length ? 0 : (ka.length < kb.length ? -1 : 1)

@@ -40,7 +40,10 @@ export interface Candidate {
 
 export interface QueryResult {
   readonly key: string
-  /** The document, projected to `fields` when the query lists them. */
+  /**
+   * The document, projected to `fields` when the query lists them. Shares structure with the
+   * candidate's `doc` (no deep copy): serialise it, do not mutate it.
+   */
   readonly value: JsonValue
 }
 

@@ -82,24 +82,52 @@ export function encodeStringPrefix (s: string): string {
   return TAG_STRING + encodeStringBody(s)
 }
 
+/** A piece of output queued between values on the work stack (distinct from JSON strings). */
+class Emit {
+  constructor (readonly text: string) {}
+}
+const EMIT_END = new Emit(END)
+
+/**
+ * Iterative (explicit work stack), not recursive: JSON.parse accepts documents nested
+ * hundreds of thousands deep, and the ledger encodes index entries while committing a block,
+ * so a deep value must not overflow the call stack.
+ */
 export function encodeIndexValue (value: JsonValue): string {
-  if (value === null) return TAG_NULL
-  switch (typeof value) {
-    case 'boolean': return value ? TAG_TRUE : TAG_FALSE
-    case 'number': return encodeNumber(value)
-    case 'string': return TAG_STRING + encodeStringBody(value) + END
-    default: break
+  let out = ''
+  const stack: Array<JsonValue | Emit> = [value]
+  while (stack.length > 0) {
+    const item = stack.pop() as JsonValue | Emit
+    if (item instanceof Emit) {
+      out += item.text
+      continue
+    }
+    if (item === null) {
+      out += TAG_NULL
+      continue
+    }
+    switch (typeof item) {
+      case 'boolean': out += item ? TAG_TRUE : TAG_FALSE; continue
+      case 'number': out += encodeNumber(item); continue
+      case 'string': out += TAG_STRING + encodeStringBody(item) + END; continue
+      default: break
+    }
+    if (Array.isArray(item)) {
+      out += TAG_ARRAY
+      stack.push(EMIT_END)
+      for (let i = item.length - 1; i >= 0; i--) stack.push(item[i] as JsonValue)
+      continue
+    }
+    out += TAG_OBJECT
+    stack.push(EMIT_END)
+    const keys = Object.keys(item)
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string
+      stack.push(item[key] as JsonValue)
+      stack.push(new Emit(PAIR + encodeStringBody(key) + END))
+    }
   }
-  if (Array.isArray(value)) {
-    let out = TAG_ARRAY
-    for (const item of value) out += encodeIndexValue(item)
-    return out + END
-  }
-  let out = TAG_OBJECT
-  for (const key of Object.keys(value)) {
-    out += PAIR + encodeStringBody(key) + END + encodeIndexValue(value[key] as JsonValue)
-  }
-  return out + END
+  return out
 }
 
 /** A tuple of values (an index's fields in order), sorting lexicographically by compareJson. */
