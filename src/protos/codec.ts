@@ -6,6 +6,9 @@
  * catches what protons' trusting reader would misread. Encoding checks the value's field types
  * first (./wire/check-value.ts), so a bad value fails with the field's path.
  *
+ * Decoded `bytes` fields are views into the input (protons reads zero-copy): copy them before
+ * mutating the input, and note a small field keeps the whole input buffer alive.
+ *
  * @module
  */
 import { decodeMessage, encodeMessage } from 'protons-runtime'

@@ -1,7 +1,7 @@
 /**
  * Hostile bytes: decoding either succeeds or throws a ProtoError with a code, never anything
  * else. When it succeeds, Fabric's own decoder (google-protobuf) must read the same content,
- * and re-encoding must be stable. About 12,000 cases in all.
+ * and re-encoding must be stable. About 12,000 cases in all; WEFT_FUZZ_SCALE=10 for a long hunt.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -36,18 +36,21 @@ function checkDecode (name: string, bytes: Uint8Array): void {
   expect(decode(message, encode(message, value))).toEqual(value)
 }
 
+const SCALE = Number(process.env.WEFT_FUZZ_SCALE ?? '1')
+const runs = (n: number): { numRuns: number } => ({ numRuns: Math.max(1, Math.round(n * SCALE)) })
+
 const target = fc.constantFrom(...TARGETS)
 const valid = target.chain((name) => arbMessage(name).map((v) => ({ name, bytes: encode(ourMessage(name), v) })))
 
 describe('fuzz: decode never throws anything but a coded ProtoError', () => {
   it('random bytes', () => {
-    fc.assert(fc.property(target, fc.uint8Array({ maxLength: 64 }), (name, bytes) => { checkDecode(name, bytes) }), { numRuns: 3000 })
+    fc.assert(fc.property(target, fc.uint8Array({ maxLength: 64 }), (name, bytes) => { checkDecode(name, bytes) }), runs(3000))
   })
 
   it('truncations of valid encodings', () => {
     fc.assert(fc.property(valid, fc.nat(), ({ name, bytes }, cut) => {
       checkDecode(name, bytes.subarray(0, bytes.length === 0 ? 0 : cut % bytes.length))
-    }), { numRuns: 2000 })
+    }), runs(2000))
   })
 
   it('bit flips in valid encodings', () => {
@@ -55,7 +58,7 @@ describe('fuzz: decode never throws anything but a coded ProtoError', () => {
       const mutated = bytes.slice()
       if (mutated.length > 0) for (const f of flips) mutated[f % mutated.length]! ^= 1 << (f % 8)
       checkDecode(name, mutated)
-    }), { numRuns: 3000 })
+    }), runs(3000))
   })
 
   it('wrong wire types on the first tag and spliced garbage fields', () => {
@@ -66,7 +69,7 @@ describe('fuzz: decode never throws anything but a coded ProtoError', () => {
         checkDecode(name, retyped)
         const cut = bytes.length === 0 ? 0 : at % bytes.length
         checkDecode(name, Uint8Array.from([...bytes.subarray(0, cut), ...garbage, ...bytes.subarray(cut)]))
-      }), { numRuns: 2000 })
+      }), runs(2000))
   })
 
   it('huge length prefixes and varint overflow', () => {
@@ -77,6 +80,6 @@ describe('fuzz: decode never throws anything but a coded ProtoError', () => {
     fc.assert(fc.property(target, fc.integer({ min: 1, max: 20 }), huge, fc.uint8Array({ maxLength: 16 }), (name, field, length, tail) => {
       checkDecode(name, Uint8Array.from([(field << 3) | 2, ...length, ...tail]))
       checkDecode(name, Uint8Array.from([(field << 3) | 0, ...length, ...tail]))
-    }), { numRuns: 2000 })
+    }), runs(2000))
   })
 })

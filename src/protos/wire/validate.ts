@@ -6,7 +6,7 @@
  * accepts invalid UTF-8, overwrites (instead of merging) a repeated singular message and
  * resolves two oneof members by declaration order instead of wire order. Each of those is
  * a parser differential with Fabric's Go decoder, which matters for signed bytes, so this
- * walk rejects them with a typed `ProtoError`. It allocates nothing per field.
+ * walk rejects them with a typed `ProtoError`. It allocates nothing per scalar field.
  *
  * Deviations from Go's decoder (all stricter; Fabric's own encoders never produce them):
  * a known field with the wrong wire type is rejected (Go keeps it as an unknown field);
@@ -49,6 +49,14 @@ export function validateWire (
   walker.message(lookup(descriptors, root), 0, bytes.length, 0)
 }
 
+/** ASCII is valid UTF-8; checking for it first spares the decoder on keys and ids. */
+function isAscii (buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if ((buf[i] as number) >= 0x80) return false
+  }
+  return true
+}
+
 function lookup (descriptors: Readonly<Record<string, MessageDescriptor>>, name: string): MessageDescriptor {
   const d = descriptors[name]
   if (d === undefined) throw new ProtoError('PROTO_MALFORMED', `no descriptor for message ${name}`)
@@ -70,8 +78,11 @@ class Walker {
       throw new ProtoError('PROTO_TOO_DEEP', `${desc.name} nested deeper than ${this.limits.maxDepth} at offset ${start}`)
     }
     this.pos = start
-    // Per-instance bookkeeping, allocated lazily: most messages have no repeated or oneof fields.
-    let counts: Map<number, number> | undefined
+    // Per-instance bookkeeping. Singular message fields are tracked in a bit mask (Fabric's
+    // field numbers are small), so the common nested message allocates nothing.
+    let singularSeen = 0
+    let singularSeenHigh: Set<number> | undefined
+    let repeatedCounts: Map<number, number> | undefined
     let oneofSeen: Map<string, number> | undefined
     while (this.pos < end) {
       const tagAt = this.pos
@@ -89,24 +100,34 @@ class Walker {
         this.skip(wireType, end, desc, fieldNumber)
         continue
       }
-      if (field.repeated || field.kind === 'message' || field.oneof !== undefined) {
-        counts ??= new Map()
-        const seen = (counts.get(fieldNumber) ?? 0) + 1
-        counts.set(fieldNumber, seen)
-        if (field.repeated && seen > this.limits.maxRepeated) {
+      if (field.repeated) {
+        repeatedCounts ??= new Map()
+        const count = (repeatedCounts.get(fieldNumber) ?? 0) + 1
+        repeatedCounts.set(fieldNumber, count)
+        if (count > this.limits.maxRepeated) {
           throw new ProtoError('PROTO_LIMIT', `${desc.name}.${field.name} has more than ${this.limits.maxRepeated} elements`)
         }
-        if (!field.repeated && field.kind === 'message' && seen > 1) {
+      } else if (field.kind === 'message') {
+        let repeatedSingular: boolean
+        if (fieldNumber < 31) {
+          repeatedSingular = (singularSeen & (1 << fieldNumber)) !== 0
+          singularSeen |= 1 << fieldNumber
+        } else {
+          singularSeenHigh ??= new Set()
+          repeatedSingular = singularSeenHigh.has(fieldNumber)
+          singularSeenHigh.add(fieldNumber)
+        }
+        if (repeatedSingular) {
           throw new ProtoError('PROTO_MALFORMED', `${desc.name}.${field.name} appears more than once`)
         }
-        if (field.oneof !== undefined) {
-          oneofSeen ??= new Map()
-          const other = oneofSeen.get(field.oneof)
-          if (other !== undefined && other !== fieldNumber) {
-            throw new ProtoError('PROTO_MALFORMED', `${desc.name}: more than one member of oneof ${field.oneof} is set`)
-          }
-          oneofSeen.set(field.oneof, fieldNumber)
+      }
+      if (field.oneof !== undefined) {
+        oneofSeen ??= new Map()
+        const other = oneofSeen.get(field.oneof)
+        if (other !== undefined && other !== fieldNumber) {
+          throw new ProtoError('PROTO_MALFORMED', `${desc.name}: more than one member of oneof ${field.oneof} is set`)
         }
+        oneofSeen.set(field.oneof, fieldNumber)
       }
       this.value(desc, field, wireType, end, depth)
     }
@@ -131,7 +152,7 @@ class Walker {
     }
     if (field.kind === 'message') {
       this.message(lookup(this.descriptors, field.message ?? ''), start, start + length, depth + 1, field.map === true)
-    } else if (field.kind === 'string') {
+    } else if (field.kind === 'string' && !isAscii(this.buf, start, start + length)) {
       try {
         utf8.decode(this.buf.subarray(start, start + length))
       } catch (cause) {
