@@ -7,7 +7,7 @@ import {
 } from './certificate.js'
 import { MspError } from './errors.js'
 import { Identity } from './identity.js'
-import { DEFAULT_NODE_OUS, NODE_ROLES, type NodeOUs, type NodeRole, type RolePrincipal } from './roles.js'
+import { DEFAULT_NODE_OUS, NODE_ROLES, type NodeOUs, type NodeRole, type Principal } from './roles.js'
 import { decodeSerializedIdentity, type SerializedIdentityFields } from './serialized-identity.js'
 import { x509 } from './x509.js'
 
@@ -155,22 +155,40 @@ export class Msp {
   }
 
   /**
-   * Fabric's SatisfiesPrincipal for MSPRole principals: resolves when `identity` is a valid
-   * identity of `principal.mspId` with the role (`member` = any valid identity).
+   * Fabric's SatisfiesPrincipal. Resolves when `identity` is valid and matches the principal:
+   * - `{ mspId, role }` (MSPRole): `member` is any valid identity of the MSP; `client`, `peer`,
+   *   `admin`, `orderer` need that NodeOU role;
+   * - `{ mspId, organizationalUnit }`: the subject carries that OU (Fabric also compares the
+   *   issuing chain's identifier; here the chain is this MSP's by validation);
+   * - `{ identity }`: the same SerializedIdentity (mspid and certificate bytes).
    * Throws MSP_WRONG_MSP, MSP_ROLE_MISMATCH, or any `validate` error.
    */
-  async satisfiesPrincipal (identity: Identity, principal: RolePrincipal): Promise<void> {
+  async satisfiesPrincipal (identity: Identity, principal: Principal): Promise<void> {
+    if ('identity' in principal) {
+      const wanted = this.deserializeIdentity(principal.identity)
+      if (wanted.mspId !== identity.mspId || wanted.fingerprint !== identity.fingerprint) {
+        throw new MspError('MSP_ROLE_MISMATCH', `identity ${identity.id} is not the identity the principal names (${wanted.id})`)
+      }
+      await this.#validated(identity)
+      return
+    }
     if (principal.mspId !== this.mspId || identity.mspId !== principal.mspId) {
       throw new MspError('MSP_WRONG_MSP', `identity of ${identity.mspId} cannot satisfy a principal of ${principal.mspId} (MSP ${this.mspId})`)
     }
     const role = await this.#validated(identity)
+    if ('organizationalUnit' in principal) {
+      if (!identity.organizationalUnits.includes(principal.organizationalUnit)) {
+        throw new MspError('MSP_ROLE_MISMATCH', `identity ${identity.id} is not in OU ${principal.organizationalUnit}`)
+      }
+      return
+    }
     if (principal.role === 'member') return
     if (!this.nodeOUs.enable) throw new MspError('MSP_ROLE_MISMATCH', `role ${principal.role} needs NodeOUs, which are disabled in ${this.mspId}`)
     if (role !== principal.role) throw new MspError('MSP_ROLE_MISMATCH', `identity ${identity.id} is ${String(role)}, not ${principal.role}`)
   }
 
   /** Like `satisfiesPrincipal`, as a boolean (for policy evaluation). */
-  async satisfies (identity: Identity, principal: RolePrincipal): Promise<boolean> {
+  async satisfies (identity: Identity, principal: Principal): Promise<boolean> {
     try {
       await this.satisfiesPrincipal(identity, principal)
       return true

@@ -16,6 +16,20 @@ export interface RolePrincipal {
   role: PrincipalRole
 }
 
+/** Fabric's OrganizationUnit principal: a valid identity of the MSP whose subject has this OU. */
+export interface OuPrincipal {
+  mspId: string
+  organizationalUnit: string
+}
+
+/** Fabric's IDENTITY principal: exactly this identity (its SerializedIdentity bytes). */
+export interface IdentityPrincipal {
+  identity: Uint8Array
+}
+
+/** The principal kinds of Fabric's MSPPrincipal (ANONYMITY and COMBINED are not supported). */
+export type Principal = RolePrincipal | OuPrincipal | IdentityPrincipal
+
 /** The OU value that stands for each role; Fabric lets an MSP rename them in its config. */
 export interface NodeOUs {
   enable: boolean

@@ -128,6 +128,16 @@ export function mspSuite (label: string, withSubtle: boolean): void {
       await expectCode(msp.satisfiesPrincipal(peer, { mspId: 'Org1MSP', role: 'client' }), 'MSP_ROLE_MISMATCH')
     })
 
+    it('satisfies OU and identity principals', async () => {
+      await msp.satisfiesPrincipal(aliceId, { mspId: 'Org1MSP', organizationalUnit: 'client' })
+      await expectCode(msp.satisfiesPrincipal(aliceId, { mspId: 'Org1MSP', organizationalUnit: 'sales' }), 'MSP_ROLE_MISMATCH')
+      await expectCode(msp.satisfiesPrincipal(aliceId, { mspId: 'Org2MSP', organizationalUnit: 'client' }), 'MSP_WRONG_MSP')
+      await msp.satisfiesPrincipal(aliceId, { identity: aliceId.serialize() })
+      const other = msp.deserializeIdentity({ mspid: 'Org1MSP', idBytes: enc.encode((await org1.enroll('zoe', 'client')).pem) })
+      await expectCode(msp.satisfiesPrincipal(aliceId, { identity: other.serialize() }), 'MSP_ROLE_MISMATCH')
+      expect(await msp.satisfies(other, { identity: other.serialize() })).toBe(true)
+    })
+
     it('MSP_WRONG_MSP: identity or principal of another MSP', async () => {
       expect(() => msp.deserializeIdentity({ mspid: 'Org2MSP', idBytes: enc.encode(alice.pem) })).toThrow(expect.objectContaining({ code: 'MSP_WRONG_MSP' }))
       await expectCode(msp.satisfiesPrincipal(aliceId, { mspId: 'Org2MSP', role: 'member' }), 'MSP_WRONG_MSP')
