@@ -66,12 +66,14 @@ export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUp
     for (const { namespace: ns, kv } of parsed.rwsets) {
       const byKey = new Map<string, StateUpdate>()
       for (const w of kv.writes) {
-        const u: StateUpdate = w.isDelete ? { ns, key: w.key, txNum, isDelete: true } : { ns, key: w.key, txNum, value: w.value }
+        // slice(): decoded bytes are views into the whole block's buffer, and IndexedDB's
+        // structured clone would store that entire buffer with every value.
+        const u: StateUpdate = w.isDelete ? { ns, key: w.key, txNum, isDelete: true } : { ns, key: w.key, txNum, value: w.value.slice() }
         byKey.set(w.key, u)
         out.history.push({ ns, key: w.key, txNum })
       }
       for (const m of kv.metadataWrites) {
-        const metadata = new Map(m.entries.map((e) => [e.name, e.value]))
+        const metadata = new Map(m.entries.map((e) => [e.name, e.value.slice()]))
         const u = byKey.get(m.key)
         if (u === undefined) byKey.set(m.key, { ns, key: m.key, txNum, metadata })
         else if (u.isDelete !== true) u.metadata = metadata
@@ -82,7 +84,20 @@ export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUp
   return out
 }
 
+/** Per-phase durations of the last commit (Fabric's kv_ledger.go logs the same split). */
+export interface CommitStats {
+  blockNum: number
+  txs: number
+  stateWrites: number
+  /** Verify hashes, encode the block, decode rwsets, build records. */
+  prepareMs: number
+  /** The one storage transaction. */
+  writeMs: number
+}
+
 export class KvLedger {
+  /** Timings of the last successful commit. */
+  lastCommit: CommitStats | undefined
   private lock: Promise<unknown> = Promise.resolve()
   private closed = false
   private compactionScheduled = false
@@ -175,6 +190,7 @@ export class KvLedger {
     })
     await this.exclusive(async () => {
       this.checkOpen()
+      const started = performance.now()
       const hash = this.blockStore.verify(decoded)
       const num = (decoded.header as { number: number }).number
       const metadata = [...(decoded.metadata?.metadata ?? [])]
@@ -184,16 +200,18 @@ export class KvLedger {
       const bytes = encode(Block, stored)
       const updates = extractUpdates(stored, codes)
       const parts = [
-        this.blockStore.prepareAppend({ block: stored, bytes, hash, txIds: updates.txIds, codes }),
+        this.blockStore.prepareAppend({ block: stored, bytes, hash: hash.slice(), txIds: updates.txIds, codes }),
         await this.state.prepareBlock(num, updates.state),
         ...(this.history === undefined ? [] : [this.history.prepareBlock(num, updates.history)])
       ]
+      const prepared = performance.now()
       try {
         await this.store.write(parts.flatMap((p) => p.ops))
       } catch (err) {
         throw fromStorageError(err, `commit block ${num}`)
       }
       for (const p of parts) p.apply()
+      this.lastCommit = { blockNum: num, txs: count, stateWrites: updates.state.length, prepareMs: prepared - started, writeMs: performance.now() - prepared }
     })
     this.scheduleCompaction()
   }
@@ -206,6 +224,12 @@ export class KvLedger {
       this.compactionScheduled = false
       if (!this.closed) this.compact().catch(() => undefined)
     }, 0)
+  }
+
+  /** Runs `fn` with commits held back (snapshot export). */
+  async withCommitLock<T>(fn: () => Promise<T>): Promise<T> {
+    this.checkOpen()
+    return await this.exclusive(fn)
   }
 
   /** Moves committed state from per-block batches into per-key records (see statedb/state-db.ts). */

@@ -14,8 +14,18 @@ import { parseTx } from '../blockstore/tx-parser.js'
 
 export const HISTORY_TABLES: readonly TableSchema[] = Object.freeze([
   { name: 'history', indexes: [{ name: 'key', keyPath: 'keys', multiEntry: true }] },
-  { name: 'historyInfo' }
+  { name: 'historyInfo' },
+  /** Modifications imported from a snapshot, key [memKey, seq] with seq 0 the newest. */
+  { name: 'historySnapshot' }
 ])
+
+interface SnapshotModification {
+  txId: string
+  v: Uint8Array
+  s: number
+  n: number
+  d: boolean
+}
 
 interface HistoryRecord {
   /** Distinct memKeys (ns U+0000 key) written in the block. */
@@ -65,6 +75,39 @@ export class HistoryDb {
     return { ops, apply: () => { this.savepoint = blockNum } }
   }
 
+  /** [ns, key, modifications newest first] for every key with history (snapshot export). */
+  async exportHistory (): Promise<Array<[string, string, KeyModification[]]>> {
+    const keys = new Set<string>()
+    try {
+      for (const { value } of await this.store.getRange<HistoryRecord>('history')) for (const k of value.keys) keys.add(k)
+      for (const k of await this.store.getKeys('historySnapshot')) keys.add((k as [string, number])[0])
+    } catch (err) {
+      throw fromStorageError(err, 'export history')
+    }
+    const out: Array<[string, string, KeyModification[]]> = []
+    for (const mk of [...keys].sort()) {
+      const at = mk.indexOf('\u0000')
+      const ns = mk.slice(0, at)
+      const key = mk.slice(at + 1)
+      out.push([ns, key, await this.getHistoryForKey(ns, key)])
+    }
+    return out
+  }
+
+  /** Ops that import exported history into an empty history DB as of `lastBlock`. */
+  prepareImport (history: ReadonlyArray<[string, string, readonly KeyModification[]]>, lastBlock: number): WriteOp[] {
+    const ops: WriteOp[] = []
+    for (const [ns, key, mods] of history) {
+      checkNamespace(ns)
+      checkKey(key)
+      mods.forEach((m, seq) => {
+        ops.push({ type: 'put', table: 'historySnapshot', key: [memKey(ns, key), seq], value: { txId: m.txId, v: m.value, s: m.timestamp.seconds, n: m.timestamp.nanos, d: m.isDelete } satisfies SnapshotModification })
+      })
+    }
+    ops.push({ type: 'put', table: 'historyInfo', key: 'savepoint', value: lastBlock })
+    return ops
+  }
+
   /** Every committed modification of the key, newest first (Fabric 2.x order). */
   async getHistoryForKey (ns: string, key: string): Promise<KeyModification[]> {
     checkNamespace(ns)
@@ -78,6 +121,7 @@ export class HistoryDb {
     }
     const out: KeyModification[] = []
     for (const { key: blockNum, value } of rows) {
+      if ((blockNum as number) < this.blocks.base) continue // before a snapshot: see historySnapshot
       const i = value.keys.indexOf(mk)
       const txs = value.tx[i] ?? []
       if (txs.length === 0) continue
@@ -87,8 +131,15 @@ export class HistoryDb {
         const parsed = env === undefined ? undefined : parseTx(env, true)
         const write = parsed?.rwsets?.find((r) => r.namespace === ns)?.kv.writes.filter((w) => w.key === key).pop()
         if (parsed === undefined || write === undefined) continue
-        out.push({ txId: parsed.txId, value: write.isDelete ? new Uint8Array(0) : write.value, timestamp: parsed.timestamp, isDelete: write.isDelete })
+        out.push({ txId: parsed.txId, value: write.isDelete ? new Uint8Array(0) : write.value.slice(), timestamp: parsed.timestamp, isDelete: write.isDelete })
       }
+    }
+    try {
+      for (const { value: m } of await this.store.getRange<SnapshotModification>('historySnapshot', { gte: [mk], lt: [`${mk}\u0000`] })) {
+        out.push({ txId: m.txId, value: m.v, timestamp: { seconds: m.s, nanos: m.n }, isDelete: m.d })
+      }
+    } catch (err) {
+      throw fromStorageError(err, 'GetHistoryForKey')
     }
     return out
   }

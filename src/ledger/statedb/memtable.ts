@@ -30,6 +30,11 @@ export class Memtable {
     return [...this.byBlock.keys()].sort((a, b) => a - b)
   }
 
+  /** Writes recorded for the block (an upper bound of what compacting it writes). */
+  writesIn (blockNum: number): number {
+    return this.byBlock.get(blockNum)?.length ?? 0
+  }
+
   get (ns: string, key: string): MemEntry | undefined {
     return this.entries.get(memKey(ns, key))
   }

@@ -314,13 +314,13 @@ export class StateDb {
     for (;;) {
       const blocks = this.memtable.blocks
       if (blocks.length === 0) return written
+      // Whole blocks, oldest first, until the chunk is full (always at least one block).
       let upTo = blocks[0] as number
-      let count = this.memtable.entriesUpTo(upTo).length
+      let budget = this.memtable.writesIn(upTo)
       for (const b of blocks.slice(1)) {
-        const next = this.memtable.entriesUpTo(b).length
-        if (next > this.options.compactionChunk) break
+        budget += this.memtable.writesIn(b)
+        if (budget > this.options.compactionChunk) break
         upTo = b
-        count = next
       }
       const entries = this.memtable.entriesUpTo(upTo)
       const ops: WriteOp[] = entries.map((e) => e.value === undefined
@@ -335,7 +335,7 @@ export class StateDb {
       }
       this.memtable.forgetUpTo(upTo)
       this.compactedTo = upTo
-      written += count
+      written += entries.length
     }
   }
 
@@ -400,6 +400,46 @@ export class StateDb {
     return defs
   }
 
+  /** Everything committed, compacted first so per-key records are complete (caller holds the commit lock). */
+  async exportState (): Promise<StateExport> {
+    await this.compact()
+    try {
+      const rows = await this.store.getRange<StateRecord>('state')
+      return {
+        entries: rows.map(({ value: r }) => [r.n, r.k, r.v, r.b, r.t]),
+        metadata: [...this.metadata].map(([mk, m]) => {
+          const at = mk.indexOf('\u0000')
+          return [mk.slice(0, at), mk.slice(at + 1), [...m]]
+        }),
+        indexes: [...this.indexSources]
+      }
+    } catch (err) {
+      throw fromStorageError(err, 'export state')
+    }
+  }
+
+  /** Ops that load an exported state as of `lastBlock` into an EMPTY state DB. */
+  prepareImport (exported: StateExport, lastBlock: number): WriteOp[] {
+    for (const [ns, defs] of exported.indexes) {
+      this.indexSources.set(ns, defs)
+      this.indexes.set(ns, defs.map((d, i) => parseIndexDefinition(d, `snapshot index ${ns}[${i}]`)))
+    }
+    const ops: WriteOp[] = exported.entries.map(([ns, key, value, b, t]) => {
+      checkNamespace(ns)
+      checkKey(key)
+      return { type: 'put', table: 'state', key: stateRecordKey(ns, key), value: this.toRecord({ ns, key, value, version: { blockNum: b, txNum: t } }) }
+    })
+    for (const [ns, key, m] of exported.metadata) {
+      ops.push({ type: 'put', table: 'stateMetadata', key: stateRecordKey(ns, key), value: { n: ns, k: key, m } satisfies MetadataRecord })
+    }
+    for (const [ns, definitions] of exported.indexes) {
+      ops.push({ type: 'put', table: 'stateInfo', key: ['index', ns], value: { ns, definitions } satisfies IndexRecord })
+    }
+    ops.push({ type: 'put', table: 'stateInfo', key: 'savepoint', value: lastBlock })
+    ops.push({ type: 'put', table: 'stateInfo', key: 'compactedTo', value: lastBlock })
+    return ops
+  }
+
   listIndexes (ns: string): IndexDefinition[] {
     return [...(this.indexes.get(ns) ?? [])]
   }
@@ -451,6 +491,16 @@ export class StateDb {
     const page = await executeQuery(query, unordered, candidates, options)
     return { page, raw, projected: query.fields.length > 0 }
   }
+}
+
+/** A state DB's content as a snapshot carries it (see ../snapshot.ts). */
+export interface StateExport {
+  /** [ns, key, value, blockNum, txNum], in (ns, key) UTF-8 order. */
+  entries: Array<[string, string, Uint8Array, number, number]>
+  /** [ns, key, [[name, value]...]] */
+  metadata: Array<[string, string, Array<[string, Uint8Array]>]>
+  /** [ns, CouchDB index definition files] */
+  indexes: Array<[string, string[]]>
 }
 
 export function indexId (def: IndexDefinition): string {
