@@ -3,7 +3,7 @@
 // records; everything here works on fixed buffers allocated once by init().
 import { fadd, fsub, fmul, fsqr, finv, fromBytes, toBytes, lessThan, P } from './field'
 import { initScalar, nmontmul, ntoMont, nfromMont, nmontinv, nreduce } from './scalar'
-import { onCurve, JAC } from './point'
+import { onCurve } from './point'
 import { initTables, buildTable, TABLE_BYTES } from './table'
 import { verifyRecords, Batch, SCRATCH, exceptionalAdditions, setLockstepMin } from './verify'
 export { setLockstepMin }
@@ -110,4 +110,3 @@ export function testOp (op: i32): void {
 }
 const scratchOut: usize = memory.data(32)
 
-export { JAC }

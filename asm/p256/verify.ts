@@ -1,8 +1,10 @@
 // The batch verifier: ECDSA verification (SEC 1 §4.1.4) of many signatures in one call.
 // Per record: check r, s ∈ [1, n−1] (and s ≤ n/2 under Fabric's low-S rule); w = s⁻¹ for the
 // whole batch with one inversion (Montgomery's trick); u1 = e·w, u2 = r·w; R = u1·G + u2·Q by
-// comb tables (one accumulator, ≤ 64 mixed additions); accept iff R ≠ ∞ and x(R) ≡ r (mod n),
-// tested projectively (X = r·Z², or X = (r + n)·Z² when r + n < p), so no inversion for R.
+// comb tables (≤ 64 table additions into one accumulator); accept iff R ≠ ∞ and x(R) ≡ r
+// (mod n). Large batches accumulate in affine coordinates in lockstep (lockstepAffine);
+// small ones, and records that hit an exceptional addition there, use Jacobian additions and
+// compare projectively (X = r·Z², or X = (r + n)·Z² when r + n < p), with no inversion.
 // Keys without a table (seen once) take a 4-bit fixed-window ladder for u2·Q instead.
 import { fmul, fsqr, fsub, finv, fromBytes, lessThan, equal, copy, setOne, isZero, P } from './field'
 import { N, HALF_N, inRange, nreduce, ntoMont, nmontmul, nmontinv } from './scalar'
@@ -39,10 +41,11 @@ export const SCRATCH: usize = 256
 /**
  * From this many table-driven records on, R is accumulated in affine coordinates for all
  * records in lockstep, sharing one field inversion per step across the batch (Montgomery's
- * trick): an affine addition is then ~6M against ~11M for a mixed Jacobian one. Below it,
- * the 64 inversions would cost more than they save.
+ * trick): an affine addition is then ~6M against ~11M for a mixed Jacobian one, and each step
+ * touches one window of each table (cache-friendly). Below it, the 64 inversions cost more
+ * than they save: measured break-even ~50 records in Node (docs/p256-wasm.md).
  */
-let lockstepMin: i32 = 48
+let lockstepMin: i32 = 64
 
 /** Sets the lockstep threshold (0x7fffffff disables the affine pass; for measurements). */
 export function setLockstepMin (records: i32): void {

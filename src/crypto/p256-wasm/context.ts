@@ -117,7 +117,7 @@ export class P256WasmContext implements P256WasmLayout {
   }
 
   /**
-   * Table-driven records from which a batch uses the batched affine pass (default 48);
+   * Table-driven records from which a batch uses the batched affine pass (default 64);
    * `Infinity` keeps every record on the Jacobian path.
    */
   setLockstepMin (records: number): void {

@@ -31,7 +31,7 @@ export interface WasmVerifierOptions extends VerifierOptions {
   batchCapacity?: number
   /**
    * Batches with at least this many table-driven records accumulate R in affine coordinates
-   * with one shared inversion per step; smaller ones use Jacobian additions. Default 48;
+   * with one shared inversion per step; smaller ones use Jacobian additions. Default 64;
    * `Infinity` disables the affine pass (docs/p256-wasm.md has the measurements).
    */
   lockstepMin?: number
