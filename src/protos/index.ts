@@ -20,4 +20,4 @@ export {
 export type { DecodeOptions, EncodeOptions, ProtoMessage } from './codec.js'
 export { blockHeaderBytes, blockHeaderHash, blockDataHash } from './block-hash.js'
 export type { HashFunction } from './block-hash.js'
-export { newBlock } from './block.js'
+export { newBlock, newTxValidationFlags, blockMetadataAt, lastConfigIndex } from './block.js'
