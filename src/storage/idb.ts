@@ -19,6 +19,8 @@ export interface IdbKvStoreInit {
   keyRange?: typeof IDBKeyRange
   /** Passed to every readwrite transaction; 'relaxed' measured no faster in Chromium. */
   durability?: IDBTransactionDurability
+  /** Prepended to every database name: several peers (or test runs) can share one origin. */
+  namePrefix?: string
 }
 
 /** IndexedDB hands binary keys back as ArrayBuffer; the contract speaks Uint8Array. */
@@ -280,8 +282,9 @@ export function idbKvStoreFactory (init: IdbKvStoreInit = {}): KvStoreFactory {
     throw new StorageError('STORAGE_FAILED', 'IndexedDB is not available in this environment')
   }
   return {
-    async open (name: string, tables: readonly TableSchema[]): Promise<KvStore> {
-      if (typeof name !== 'string' || name === '') throw new StorageError('STORAGE_BAD_INPUT', 'store name must be a non-empty string')
+    async open (shortName: string, tables: readonly TableSchema[]): Promise<KvStore> {
+      if (typeof shortName !== 'string' || shortName === '') throw new StorageError('STORAGE_BAD_INPUT', 'store name must be a non-empty string')
+      const name = (init.namePrefix ?? '') + shortName
       try {
         let db = await openWithUpgrade(name, undefined, full, tables)
         if (needsUpgrade(db, tables)) {
@@ -294,7 +297,8 @@ export function idbKvStoreFactory (init: IdbKvStoreInit = {}): KvStoreFactory {
         throw toStorageError(err, `open ${name}`)
       }
     },
-    async destroy (name: string): Promise<void> {
+    async destroy (shortName: string): Promise<void> {
+      const name = (init.namePrefix ?? '') + shortName
       await new Promise<void>((resolve, reject) => {
         const req = full.indexedDB.deleteDatabase(name)
         req.onsuccess = () => { resolve() }
