@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { matches, parseSelector } from '../../../src/ledger/statedb/mango/index.js'
+import type { JsonValue } from '../../../src/ledger/statedb/mango/index.js'
 
 const m = (selector: unknown, doc: unknown, id?: string): boolean =>
   matches(parseSelector(selector), doc, id === undefined ? {} : { id })
@@ -195,5 +197,39 @@ describe('non-object documents', () => {
     expect(m({ a: 1 }, 5)).toBe(false)
     expect(m({ a: { $exists: false } }, 'text')).toBe(false)
     expect(m({}, [1])).toBe(true)
+  })
+})
+
+describe('negation pushed to the leaves is exact complement when the fields exist (property)', () => {
+  const scalar = fc.constantFrom<JsonValue>(null, false, true, 0, 1, 2, 'a', 'ab', 'b')
+  const value: fc.Arbitrary<JsonValue> = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.constant({ k: 1 }))
+  const cond: fc.Arbitrary<JsonValue> = fc.oneof<fc.Arbitrary<JsonValue>[]>(
+    fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), // a bare object would mean sub-fields
+    fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), value).map(([op, v]) => ({ [op]: v })),
+    fc.tuple(fc.constantFrom('$in', '$nin', '$all'), fc.array(scalar, { maxLength: 3 })).map(([op, v]) => ({ [op]: v })),
+    fc.boolean().map(b => ({ $exists: b })),
+    fc.constantFrom('null', 'boolean', 'number', 'string', 'array', 'object').map(t => ({ $type: t })),
+    fc.constantFrom<JsonValue>({ $mod: [2, 1] }, { $regex: '^a' }, { $beginsWith: 'a' }, { $size: 1 }, { $elemMatch: { $gt: 0 } }, { $allMatch: { $type: 'string' } })
+  )
+  const selector: fc.Arbitrary<JsonValue> = fc.letrec<{ s: JsonValue }>(tie => ({
+    s: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      fc.dictionary(fc.constantFrom('a', 'b'), cond, { minKeys: 1, maxKeys: 2 }),
+      fc.array(tie('s'), { minLength: 1, maxLength: 3 }).map(args => ({ $and: args })),
+      fc.array(tie('s'), { minLength: 1, maxLength: 3 }).map(args => ({ $or: args })),
+      fc.array(tie('s'), { minLength: 1, maxLength: 2 }).map(args => ({ $nor: args })),
+      tie('s').map(s => ({ $not: s }))
+    )
+  })).s
+  const doc = fc.record({ a: value, b: value })
+
+  it('matches({$not: S}) === !matches(S), and $nor/$or/$and behave as boolean operators', () => {
+    fc.assert(fc.property(selector, selector, doc, (s1, s2, d) => {
+      const yes = m(s1, d)
+      expect(m({ $not: s1 }, d)).toBe(!yes)
+      expect(m({ $nor: [s1, s2] }, d)).toBe(!yes && !m(s2, d))
+      expect(m({ $or: [s1, s2] }, d)).toBe(yes || m(s2, d))
+      expect(m({ $and: [s1, s2] }, d)).toBe(yes && m(s2, d))
+    }), { numRuns: 3000 })
   })
 })

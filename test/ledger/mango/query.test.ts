@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MangoError, parseQuery } from '../../../src/ledger/statedb/mango/index.js'
+import { MangoError, parseIndexDefinition, parseQuery, parseQueryObject, parseSelector } from '../../../src/ledger/statedb/mango/index.js'
 
 function errorOf (queryJson: string): MangoError {
   try {
@@ -105,5 +105,21 @@ describe('parseQuery: invalid input names the bad part', () => {
     let selector: unknown = { a: 1 }
     for (let i = 0; i < 200; i++) selector = { $and: [selector] }
     expect(errorOf(JSON.stringify({ selector })).code).toBe('MANGO_INVALID_SELECTOR')
+  })
+})
+
+describe('parsed-object entry points refuse values that are not plain JSON', () => {
+  it.each([
+    ['undefined', { a: undefined }],
+    ['NaN', { a: { $gt: Number.NaN } }],
+    ['Infinity', { a: [Infinity] }],
+    ['a function', { a: () => 1 }],
+    ['a Date', { a: new Date(0) }],
+    ['a Map', { a: new Map() }],
+    ['a bigint', { a: 1n }]
+  ])('%s', (_name, selector) => {
+    expect(() => parseSelector(selector)).toThrow(expect.objectContaining({ code: 'MANGO_INVALID_SELECTOR' }))
+    expect(() => parseQueryObject({ selector })).toThrow(expect.objectContaining({ code: 'MANGO_INVALID_QUERY' }))
+    expect(() => parseIndexDefinition({ index: { fields: ['a'], partial_filter_selector: selector } })).toThrow(expect.objectContaining({ code: 'MANGO_INVALID_INDEX' }))
   })
 })

@@ -18,7 +18,7 @@ import type { FieldPath } from './field-path.js'
 import { BAD_PATH, NOT_FOUND, formatFieldPath, getField, parseFieldPath } from './field-path.js'
 import { encodeIndexEntryKey } from './index-key.js'
 import type { JsonValue } from './json.js'
-import { describeJson, isJsonObject } from './json.js'
+import { describeJson, findNonJson, isJsonObject } from './json.js'
 import { matches } from './match.js'
 import type { SortDirection } from './query.js'
 import { stripDesignPrefix } from './query.js'
@@ -55,6 +55,8 @@ export function parseIndexDefinition (json: string | unknown, source = 'index de
     }
   }
   if (!isJsonObject(def)) throw invalid(source, `must be a JSON object, got ${describeJson(def)}`)
+  const nonJson = findNonJson(def)
+  if (nonJson !== undefined) throw invalid(source, `must be plain JSON, found ${nonJson}`)
   let index: Record<string, JsonValue> | undefined
   let ddoc: string | undefined
   let name: string | undefined

@@ -41,3 +41,32 @@ export function describeJson (value: unknown): string {
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
+
+/**
+ * Why `value` is not plain JSON (undefined, a function, NaN, a Date, a Map...), or undefined
+ * when it is. Iterative, so arbitrarily deep values are fine. For callers that hand in parsed
+ * objects instead of JSON text.
+ */
+export function findNonJson (value: unknown): string | undefined {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') continue
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return `the number ${String(item)}`
+      continue
+    }
+    if (Array.isArray(item)) {
+      for (const element of item) stack.push(element)
+      continue
+    }
+    if (typeof item === 'object') {
+      const proto: unknown = Object.getPrototypeOf(item)
+      if (proto !== Object.prototype && proto !== null) return `an object of type ${(item as object).constructor?.name ?? 'unknown'}`
+      for (const key of Object.keys(item)) stack.push((item as Record<string, unknown>)[key])
+      continue
+    }
+    return `a value of type ${typeof item}`
+  }
+  return undefined
+}

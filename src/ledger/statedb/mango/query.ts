@@ -10,7 +10,7 @@ import { MangoError, MangoErrorCode } from './errors.js'
 import type { FieldPath } from './field-path.js'
 import { parseFieldPath } from './field-path.js'
 import type { JsonValue } from './json.js'
-import { describeJson, isJsonObject } from './json.js'
+import { describeJson, findNonJson, isJsonObject } from './json.js'
 import type { Selector } from './selector.js'
 import { parseSelector } from './selector.js'
 
@@ -66,6 +66,8 @@ export function parseQueryObject (query: unknown): MangoQuery {
   if (!isJsonObject(query)) {
     throw new MangoError(MangoErrorCode.INVALID_QUERY, `query must be a JSON object, got ${describeJson(query)}`)
   }
+  const nonJson = findNonJson(query)
+  if (nonJson !== undefined) throw new MangoError(MangoErrorCode.INVALID_QUERY, `query must be plain JSON, found ${nonJson}`)
   for (const key of Object.keys(query)) {
     if (!KNOWN_KEYS.has(key) && !IGNORED_KEYS.has(key)) {
       throw new MangoError(MangoErrorCode.INVALID_QUERY, `query: unknown key "${key}" (expected one of ${[...KNOWN_KEYS].join(', ')})`)

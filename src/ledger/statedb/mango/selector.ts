@@ -19,7 +19,7 @@ import { MangoError, MangoErrorCode } from './errors.js'
 import type { FieldPath } from './field-path.js'
 import { formatFieldPath, parseFieldPath } from './field-path.js'
 import type { JsonTypeName, JsonValue } from './json.js'
-import { JSON_TYPE_NAMES, describeJson, isJsonObject } from './json.js'
+import { JSON_TYPE_NAMES, describeJson, findNonJson, isJsonObject } from './json.js'
 import { compileRegex } from './regex.js'
 
 export type ComparisonOperator = '$eq' | '$ne' | '$gt' | '$gte' | '$lt' | '$lte'
@@ -58,6 +58,8 @@ export function parseSelector (selector: unknown): Selector {
   if (!isJsonObject(selector)) {
     throw new MangoError(MangoErrorCode.INVALID_SELECTOR, `selector must be a JSON object, got ${describeJson(selector)}`)
   }
+  const nonJson = findNonJson(selector)
+  if (nonJson !== undefined) throw new MangoError(MangoErrorCode.INVALID_SELECTOR, `selector must be plain JSON, found ${nonJson}`)
   return parseObject(selector, undefined, false, 0)
 }
 
