@@ -1,5 +1,5 @@
 /** Every enum's names and numbers against Fabric's own bindings. */
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos'
+import { common, ledger, msp, orderer, peer } from '@hyperledger/fabric-protos'
 import { describe, expect, it } from 'vitest'
 import {
   BLOCK_METADATA_SLOTS, BlockMetadataIndex, HeaderType, MetaDataKeys, PolicyType, Status,
@@ -63,7 +63,10 @@ describe('enums nested in messages match Fabric\'s', () => {
     ['ImplicitMetaPolicy', 'rule', common.ImplicitMetaPolicy.Rule],
     ['ChaincodeSpec', 'type', peer.ChaincodeSpec.Type],
     ['TxReadWriteSet', 'dataModel', ledger.rwset.TxReadWriteSet.DataModel],
-    ['TxPvtReadWriteSet', 'dataModel', ledger.rwset.TxReadWriteSet.DataModel]
+    ['TxPvtReadWriteSet', 'dataModel', ledger.rwset.TxReadWriteSet.DataModel],
+    ['SeekInfo', 'behavior', orderer.SeekInfo.SeekBehavior],
+    ['SeekInfo', 'errorResponse', orderer.SeekInfo.SeekErrorResponse],
+    ['SeekInfo', 'contentType', orderer.SeekInfo.SeekContentType]
   ])('%s.%s', (message, field, theirs) => {
     expect({ ...enumOf(message, field) }).toEqual({ ...theirs })
   })

@@ -13,7 +13,8 @@ import { ourMessage } from './support/messages.js'
 
 const TARGETS = [
   'Block', 'Envelope', 'Payload', 'ChannelHeader', 'SignaturePolicyEnvelope', 'ChaincodeInput',
-  'ChaincodeProposalPayload', 'ProposalResponse', 'ChaincodeActionPayload', 'TxReadWriteSet', 'KVRWSet', 'Timestamp'
+  'ChaincodeProposalPayload', 'ProposalResponse', 'ChaincodeActionPayload', 'TxReadWriteSet', 'KVRWSet', 'Timestamp',
+  'SeekInfo', 'DeliverResponse'
 ] as const
 
 const CODES: ReadonlySet<ProtoErrorCode> = new Set<ProtoErrorCode>([

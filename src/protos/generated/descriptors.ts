@@ -270,6 +270,189 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
       }
     }
   },
+  "BlockchainInfo": {
+    "name": "BlockchainInfo",
+    "fields": {
+      "1": {
+        "name": "height",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "currentBlockHash",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "3": {
+        "name": "previousBlockHash",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "4": {
+        "name": "bootstrappingSnapshotInfo",
+        "kind": "message",
+        "message": "BootstrappingSnapshotInfo",
+        "repeated": false
+      }
+    }
+  },
+  "BootstrappingSnapshotInfo": {
+    "name": "BootstrappingSnapshotInfo",
+    "fields": {
+      "1": {
+        "name": "lastBlockInSnapshot",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      }
+    }
+  },
+  "BroadcastResponse": {
+    "name": "BroadcastResponse",
+    "fields": {
+      "1": {
+        "name": "status",
+        "kind": "int32",
+        "repeated": false
+      },
+      "2": {
+        "name": "info",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "SeekNewest": {
+    "name": "SeekNewest",
+    "fields": {}
+  },
+  "SeekOldest": {
+    "name": "SeekOldest",
+    "fields": {}
+  },
+  "SeekSpecified": {
+    "name": "SeekSpecified",
+    "fields": {
+      "1": {
+        "name": "number",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      }
+    }
+  },
+  "SeekNextCommit": {
+    "name": "SeekNextCommit",
+    "fields": {}
+  },
+  "SeekPosition": {
+    "name": "SeekPosition",
+    "fields": {
+      "1": {
+        "name": "newest",
+        "kind": "message",
+        "message": "SeekNewest",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "oldest",
+        "kind": "message",
+        "message": "SeekOldest",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "3": {
+        "name": "specified",
+        "kind": "message",
+        "message": "SeekSpecified",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "4": {
+        "name": "nextCommit",
+        "kind": "message",
+        "message": "SeekNextCommit",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
+  "SeekInfo": {
+    "name": "SeekInfo",
+    "fields": {
+      "1": {
+        "name": "start",
+        "kind": "message",
+        "message": "SeekPosition",
+        "repeated": false
+      },
+      "2": {
+        "name": "stop",
+        "kind": "message",
+        "message": "SeekPosition",
+        "repeated": false
+      },
+      "3": {
+        "name": "behavior",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1
+        ],
+        "enumNames": {
+          "BLOCK_UNTIL_READY": 0,
+          "FAIL_IF_NOT_READY": 1
+        },
+        "repeated": false
+      },
+      "4": {
+        "name": "errorResponse",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1
+        ],
+        "enumNames": {
+          "STRICT": 0,
+          "BEST_EFFORT": 1
+        },
+        "repeated": false
+      },
+      "5": {
+        "name": "contentType",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1
+        ],
+        "enumNames": {
+          "BLOCK": 0,
+          "HEADER_WITH_SIG": 1
+        },
+        "repeated": false
+      }
+    }
+  },
+  "DeliverResponse": {
+    "name": "DeliverResponse",
+    "fields": {
+      "1": {
+        "name": "status",
+        "kind": "int32",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "block",
+        "kind": "message",
+        "message": "Block",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
   "SerializedIdentity": {
     "name": "SerializedIdentity",
     "fields": {
@@ -1365,6 +1548,16 @@ export function codecNames (): Array<[object, string]> {
     [m.BlockData.codec(), 'BlockData'],
     [m.BlockMetadata.codec(), 'BlockMetadata'],
     [m.OrdererBlockMetadata.codec(), 'OrdererBlockMetadata'],
+    [m.BlockchainInfo.codec(), 'BlockchainInfo'],
+    [m.BootstrappingSnapshotInfo.codec(), 'BootstrappingSnapshotInfo'],
+    [m.BroadcastResponse.codec(), 'BroadcastResponse'],
+    [m.SeekNewest.codec(), 'SeekNewest'],
+    [m.SeekOldest.codec(), 'SeekOldest'],
+    [m.SeekSpecified.codec(), 'SeekSpecified'],
+    [m.SeekNextCommit.codec(), 'SeekNextCommit'],
+    [m.SeekPosition.codec(), 'SeekPosition'],
+    [m.SeekInfo.codec(), 'SeekInfo'],
+    [m.DeliverResponse.codec(), 'DeliverResponse'],
     [m.SerializedIdentity.codec(), 'SerializedIdentity'],
     [m.MSPPrincipal.codec(), 'MSPPrincipal'],
     [m.OrganizationUnit.codec(), 'OrganizationUnit'],

@@ -3,7 +3,7 @@
  * google-protobuf generated): which reference class implements each schema message, how
  * to populate one through its setters, and a normal form both sides can be compared in.
  */
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos'
+import { common, ledger, msp, orderer, peer } from '@hyperledger/fabric-protos'
 import type { FieldDescriptor } from '../../../src/protos/wire/descriptor.js'
 import { messageDescriptor } from './arbitraries.js'
 import type { Value } from './arbitraries.js'
@@ -43,6 +43,16 @@ export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
   BlockData: common.BlockData,
   BlockMetadata: common.BlockMetadata,
   OrdererBlockMetadata: common.OrdererBlockMetadata,
+  BlockchainInfo: common.BlockchainInfo,
+  BootstrappingSnapshotInfo: common.BootstrappingSnapshotInfo,
+  BroadcastResponse: orderer.BroadcastResponse,
+  SeekNewest: orderer.SeekNewest,
+  SeekOldest: orderer.SeekOldest,
+  SeekSpecified: orderer.SeekSpecified,
+  SeekNextCommit: orderer.SeekNextCommit,
+  SeekPosition: orderer.SeekPosition,
+  SeekInfo: orderer.SeekInfo,
+  DeliverResponse: orderer.DeliverResponse,
   SerializedIdentity: msp.SerializedIdentity,
   MSPPrincipal: msp.MSPPrincipal,
   OrganizationUnit: msp.OrganizationUnit,
