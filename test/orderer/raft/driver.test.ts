@@ -7,35 +7,8 @@ import type { PersistedRaftState, RaftPersistUpdate, RaftPersistence } from '../
 import { seededRandom } from '../../../src/orderer/raft/random.js'
 import { StateType } from '../../../src/orderer/raft/types.js'
 import type { Entry, Message, Snapshot } from '../../../src/orderer/raft/types.js'
-import type { Clock } from '../../../src/shared/clock.js'
+import { FakeClock } from '../fake-clock.js'
 import { bytes } from './helpers.js'
-
-/** Virtual time: timers fire only when the test advances the clock. */
-class FakeClock implements Clock {
-  private ms = 0
-  private timers: Array<{ at: number, fn: () => void, handle: number }> = []
-  private nextHandle = 1
-  now (): number { return this.ms }
-  setTimeout (fn: () => void, ms: number): unknown {
-    const handle = this.nextHandle++
-    this.timers.push({ at: this.ms + ms, fn, handle })
-    return handle
-  }
-
-  clearTimeout (handle: unknown): void {
-    this.timers = this.timers.filter(t => t.handle !== handle)
-  }
-
-  async advance (ms: number): Promise<void> {
-    for (let i = 0; i < ms; i += 10) {
-      this.ms += 10
-      const due = this.timers.filter(t => t.at <= this.ms)
-      this.timers = this.timers.filter(t => t.at > this.ms)
-      for (const t of due) t.fn()
-      await new Promise(resolve => setImmediate(resolve)) // let async persistence and delivery run
-    }
-  }
-}
 
 /** The memory persistence behind promises, as IndexedDB would answer. */
 class AsyncPersistence implements RaftPersistence {
