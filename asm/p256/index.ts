@@ -19,6 +19,8 @@ const G: usize = memory.data<u8>([
 let keySlots: u32 = 0
 let maxBatch: i32 = 0
 let gTable: usize = 0
+// Address of each key slot's table; allocated on the slot's first use, so an instance costs
+// 510 KiB per key actually cached rather than per configured slot.
 let keyTables: usize = 0
 const batch = new Batch()
 let keyIn: usize = 0
@@ -32,7 +34,8 @@ export function init (slots: u32, batchSize: i32): void {
   keySlots = slots
   maxBatch = batchSize
   gTable = heap.alloc(TABLE_BYTES)
-  keyTables = heap.alloc(TABLE_BYTES * <usize>slots)
+  keyTables = heap.alloc(<usize>slots << 2)
+  memory.fill(keyTables, 0, <usize>slots << 2)
   const size = <usize>batchSize
   batch.digests = heap.alloc(size << 5)
   batch.signatures = heap.alloc(size << 6)
@@ -68,7 +71,9 @@ export function loadKey (slot: u32): i32 {
   fromBytes(point, keyIn)
   fromBytes(point + 32, keyIn + 32)
   if (!lessThan(point, P) || !lessThan(point + 32, P) || !onCurve(point)) return 0
-  buildTable(keyTables + <usize>slot * TABLE_BYTES, point)
+  const at = keyTables + (<usize>slot << 2)
+  if (load<u32>(at) == 0) store<u32>(at, <u32>heap.alloc(TABLE_BYTES))
+  buildTable(<usize>load<u32>(at), point)
   return 1
 }
 
@@ -78,7 +83,7 @@ export function loadKey (slot: u32): i32 {
  */
 export function verifyBatch (count: i32, lowS: i32): void {
   if (count < 0 || count > maxBatch) return
-  verifyRecords(batch, count, lowS != 0, gTable, keyTables, keySlots, TABLE_BYTES)
+  verifyRecords(batch, count, lowS != 0, gTable, keyTables, keySlots)
 }
 
 /**

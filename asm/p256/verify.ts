@@ -68,9 +68,7 @@ const ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0]) // 1 as a scalar a
 const small: usize = memory.data(15 * 64) // 1·Q … 15·Q, affine
 
 /** Verifies `count` records of `b`, writing 1/0 per record to b.verdicts. */
-export function verifyRecords (
-  b: Batch, count: i32, lowS: bool, gTable: usize, keyTables: usize, keySlots: u32, tableBytes: usize
-): void {
+export function verifyRecords (b: Batch, count: i32, lowS: bool, gTable: usize, keyTables: usize, keySlots: u32): void {
   // Pass 1: parse and range-check; invalid records get s = 1 so the shared inversion works.
   for (let i: i32 = 0; i < count; i++) {
     const sig = b.signatures + (<usize>i << 6)
@@ -80,7 +78,8 @@ export function verifyRecords (
     fromBytes(tmp, b.digests + (<usize>i << 5))
     nreduce(sc + SE, tmp)
     const slot = load<u32>(b.slots + (<usize>i << 2))
-    let ok = (slot < keySlots || slot == RAW_KEY) && inRange(sc + SR) && inRange(sc + SS)
+    const keyOk = slot == RAW_KEY || (slot < keySlots && keyTable(keyTables, slot) != 0)
+    let ok = keyOk && inRange(sc + SR) && inRange(sc + SS)
     if (ok && lowS && lessThan(HALF_N, sc + SS)) ok = false
     store<u8>(b.verdicts + i, ok ? 1 : 0)
     if (!ok) memory.copy(sc + SS, ONE, 32)
@@ -114,7 +113,7 @@ export function verifyRecords (
   }
   // Pass 4: R = u1·G + u2·Q and the x-coordinate check.
   const lockstep = tabled >= lockstepMin
-  if (lockstep) lockstepAffine(b, count, gTable, keyTables, tableBytes)
+  if (lockstep) lockstepAffine(b, count, gTable, keyTables)
   for (let i: i32 = 0; i < count; i++) {
     const state = load<u8>(b.verdicts + i)
     if (state == 0) continue
@@ -125,15 +124,20 @@ export function verifyRecords (
       continue
     }
     const slot = load<u32>(b.slots + (<usize>i << 2))
-    jacobianR(acc, sc + SU1, sc + SU2, slot, b.rawKeys + (<usize>i << 6), gTable, keyTables, tableBytes)
+    jacobianR(acc, sc + SU1, sc + SU2, slot, b.rawKeys + (<usize>i << 6), gTable, keyTables)
     store<u8>(b.verdicts + i, xMatches(acc, sc + SR) ? 1 : 0)
   }
 }
 
+/** The comb table of a loaded key slot (`keyTables` holds one u32 address per slot). */
+// @ts-ignore: decorator
+@inline
+function keyTable (keyTables: usize, slot: u32): usize {
+  return <usize>load<u32>(keyTables + (<usize>slot << 2))
+}
+
 /** acc = u1·G + u2·Q with Jacobian mixed additions (exceptional cases handled). */
-function jacobianR (
-  acc: usize, U1: usize, U2: usize, slot: u32, rawKey: usize, gTable: usize, keyTables: usize, tableBytes: usize
-): void {
+function jacobianR (acc: usize, U1: usize, U2: usize, slot: u32, rawKey: usize, gTable: usize, keyTables: usize): void {
   setInfinity(acc)
   if (slot == RAW_KEY) {
     fromBytes(q, rawKey)
@@ -144,7 +148,7 @@ function jacobianR (
       if (d1 != 0) madd(acc, acc, entry(gTable, w, d1))
     }
   } else {
-    const qTable = keyTables + <usize>slot * tableBytes
+    const qTable = keyTable(keyTables, slot)
     for (let w: i32 = 0; w < WINDOWS; w++) {
       const d1 = <i32>load<u8>(U1 + w)
       const d2 = <i32>load<u8>(U2 + w)
@@ -167,7 +171,7 @@ const x3: usize = memory.data(32)
 // or 0 when its digit is zero.
 // @ts-ignore: decorator
 @inline
-function stepEntry (b: Batch, i: i32, sc: usize, t: i32, gTable: usize, keyTables: usize, tableBytes: usize): usize {
+function stepEntry (b: Batch, i: i32, sc: usize, t: i32, gTable: usize, keyTables: usize): usize {
   const w = t >> 1
   if ((t & 1) == 0) {
     const d = <i32>load<u8>(sc + SU1 + w)
@@ -176,7 +180,7 @@ function stepEntry (b: Batch, i: i32, sc: usize, t: i32, gTable: usize, keyTable
   const d = <i32>load<u8>(sc + SU2 + w)
   if (d == 0) return 0
   const slot = load<u32>(b.slots + (<usize>i << 2))
-  return entry(keyTables + <usize>slot * tableBytes, w, d)
+  return entry(keyTable(keyTables, slot), w, d)
 }
 
 /**
@@ -185,7 +189,7 @@ function stepEntry (b: Batch, i: i32, sc: usize, t: i32, gTable: usize, keyTable
  * addition would be a doubling or give ∞ (x1 = x2) is marked ST_SLOW and redone on the
  * Jacobian path; RAW_KEY records are marked ST_SLOW up front.
  */
-function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize, tableBytes: usize): void {
+function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize): void {
   for (let i: i32 = 0; i < count; i++) {
     if (load<u8>(b.verdicts + i) == 0) continue
     store<u8>(b.verdicts + i, load<u32>(b.slots + (<usize>i << 2)) == RAW_KEY ? ST_SLOW : ST_INF)
@@ -197,7 +201,7 @@ function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize, 
       const state = load<u8>(b.verdicts + i)
       if (state != ST_INF && state != ST_AFF) continue
       const sc = b.scratch + <usize>i * SCRATCH
-      const e = stepEntry(b, i, sc, t, gTable, keyTables, tableBytes)
+      const e = stepEntry(b, i, sc, t, gTable, keyTables)
       if (e == 0) continue
       if (state == ST_INF) {
         memory.copy(sc + SAX, e, 64)
@@ -231,7 +235,7 @@ function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize, 
       if (flagged & 0xc0) store<u8>(b.verdicts + i, flagged & 0x3f)
       if ((flagged & 0x40) == 0) continue
       const sc = b.scratch + <usize>i * SCRATCH
-      const e = stepEntry(b, i, sc, t, gTable, keyTables, tableBytes)
+      const e = stepEntry(b, i, sc, t, gTable, keyTables)
       const ax = sc + SAX
       const ay = sc + SAY
       fsub(dx, e, ax)

@@ -19,8 +19,9 @@ import { writeSignature } from './signature-bytes.js'
 
 export interface WasmVerifierOptions extends VerifierOptions {
   /**
-   * Public keys whose comb tables stay in WASM memory (LRU). Each costs 510 KiB and ~10 ms
-   * to build; endorser and orderer keys recur, so a handful covers a channel. Default 16.
+   * Public keys whose comb tables stay in WASM memory (LRU). Each costs 510 KiB (allocated
+   * when first filled) and ~10 ms to build; endorser and orderer keys recur, so a handful
+   * covers a channel. Default 16.
    */
   keyTableSlots?: number
   /** A key gets a table on its n-th use (uses within one batch count). Default 2. */
