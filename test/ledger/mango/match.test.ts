@@ -133,7 +133,7 @@ table('$all', [
   [{ a: { $all: ['x'] } }, { a: 'x' }, false]
 ])
 
-table('$elemMatch and $allMatch', [
+table('$elemMatch, $allMatch and $keyMapMatch', [
   [{ a: { $elemMatch: { $gte: 80, $lt: 85 } } }, { a: [70, 82] }, true],
   [{ a: { $elemMatch: { $gte: 80, $lt: 85 } } }, { a: [70, 90] }, false],
   [{ a: { $elemMatch: { name: 'x', n: { $gt: 1 } } } }, { a: [{ name: 'x', n: 1 }, { name: 'x', n: 2 }] }, true],
@@ -143,7 +143,11 @@ table('$elemMatch and $allMatch', [
   [{ a: { $elemMatch: { $nor: [{ $eq: 1 }, { $eq: 2 }] } } }, { a: [1, 2] }, false],
   [{ a: { $allMatch: { $gt: 0 } } }, { a: [1, 2] }, true],
   [{ a: { $allMatch: { $gt: 1 } } }, { a: [1, 2] }, false],
-  [{ a: { $allMatch: { $gt: 0 } } }, { a: [] }, false]
+  [{ a: { $allMatch: { $gt: 0 } } }, { a: [] }, false],
+  [{ a: { $keyMapMatch: { $eq: 'aa' } } }, { a: { aa: 'bar', bb: 'bang' } }, true],
+  [{ a: { $keyMapMatch: { $eq: 'aa' } } }, { a: { cc: 'bar', bb: 'bang' } }, false],
+  [{ a: { $keyMapMatch: { $regex: '^b' } } }, { a: ['b'] }, false],
+  [{ $not: { a: { $keyMapMatch: { $eq: 'aa' } } } }, { a: { cc: 1 } }, true]
 ])
 
 table('combination operators, nesting and negation (pushed to the leaves as CouchDB does)', [

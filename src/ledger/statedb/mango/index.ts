@@ -37,7 +37,7 @@
  *
  * ## Semantics (CouchDB 3.x mango_selector; deviations are documented where they live)
  * Operators: $eq $ne $gt $gte $lt $lte $in $nin $exists $type $mod $regex $beginsWith $size
- * $all $elemMatch $allMatch and $and $or $nor $not; implicit $eq/$and; dotted paths with `\.`
+ * $all $elemMatch $allMatch $keyMapMatch and $and $or $nor $not; implicit $eq/$and; dotted paths with `\.`
  * escapes and numeric array indexes; `_id` is the ledger key. Collation: null < false < true <
  * numbers < strings < arrays < objects; strings by code point (CouchDB: ICU) — collation.ts.
  * `$regex` ReDoS stance — regex.ts. Sort, skip, limit, bookmarks — executor.ts, bookmark.ts.

@@ -8,7 +8,7 @@
 import { compareJson, jsonEquals } from './collation.js'
 import { BAD_PATH, NOT_FOUND, getField } from './field-path.js'
 import type { JsonValue } from './json.js'
-import { jsonTypeOf } from './json.js'
+import { isJsonObject, jsonTypeOf } from './json.js'
 import type { Condition, Selector } from './selector.js'
 
 export interface MatchOptions {
@@ -56,6 +56,8 @@ function matchCondition (condition: Condition, value: JsonValue): boolean {
       return Array.isArray(value) && value.some(item => matchSelector(condition.selector, item, undefined))
     case '$allMatch':
       return Array.isArray(value) && value.length > 0 && value.every(item => matchSelector(condition.selector, item, undefined))
+    case '$keyMapMatch':
+      return isJsonObject(value) && Object.keys(value).some(key => matchSelector(condition.selector, key, undefined))
     case '$not': return !matchCondition(condition.condition, value)
   }
 }

@@ -35,6 +35,8 @@ export type Condition =
   | { readonly op: '$size', readonly value: number }
   /** Sub-selector applied to each array element; its field paths are relative to the element. */
   | { readonly op: '$elemMatch' | '$allMatch', readonly selector: Selector }
+  /** Sub-selector applied to each key (a string) of an object value. */
+  | { readonly op: '$keyMapMatch', readonly selector: Selector }
   /** Negation of a condition that has no negated twin. */
   | { readonly op: '$not', readonly condition: Condition }
 
@@ -47,7 +49,7 @@ export type Selector =
 /** CouchDB nests deeper than this nowhere sensible; the bound keeps recursion off the stack limit. */
 export const MAX_SELECTOR_DEPTH = 64
 
-const UNSUPPORTED = new Set(['$where', '$text', '$geoWithin', '$geoIntersects', '$near', '$nearSphere', '$keyMapMatch'])
+const UNSUPPORTED = new Set(['$where', '$text', '$geoWithin', '$geoIntersects', '$near', '$nearSphere'])
 
 const NEGATED_COMPARISON: Readonly<Record<ComparisonOperator, ComparisonOperator>> = Object.freeze({
   $eq: '$ne', $ne: '$eq', $gt: '$lte', $lte: '$gt', $lt: '$gte', $gte: '$lt'
@@ -188,7 +190,7 @@ function parseCondition (op: string, arg: JsonValue, path: FieldPath, at: string
     case '$size':
       if (typeof arg !== 'number' || !Number.isSafeInteger(arg) || arg < 0) throw bad('a non-negative integer')
       return { op, value: arg }
-    case '$elemMatch': case '$allMatch':
+    case '$elemMatch': case '$allMatch': case '$keyMapMatch':
       if (!isJsonObject(arg)) throw bad('a selector object')
       // Paths inside are relative to the element; an empty path is the element itself.
       return { op, selector: parseObject(arg, Object.freeze([]), false, depth + 1) }
