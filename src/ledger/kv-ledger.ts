@@ -126,32 +126,28 @@ export class KvLedger {
     return ledger
   }
 
-  /** recovery.go: replay blocks the state or history DB has not seen (the block store is the truth). */
+  /**
+   * recovery.go, on every open: the block store is the truth and the blocks after the last
+   * compaction are the state and history DBs' write-ahead log. Replays them into the memtables,
+   * and re-stores metadata changes of blocks past the state savepoint (after rebuild-dbs).
+   */
   private async recoverDbs (): Promise<void> {
     const last = this.blockStore.height - 1
-    const from = Math.min(this.state.savepoint, this.history?.savepoint ?? last) + 1
+    const from = Math.min(this.state.compactedUpTo, this.history?.compactedTo ?? last) + 1
     for (let n = Math.max(from, this.blockStore.base); n <= last; n++) {
       const block = await this.blockStore.getBlockByNumber(n)
       const codes = block.metadata?.metadata[BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array(0)
       const updates = extractUpdates(block, codes)
-      const ops: WriteOp[] = []
-      const applies: Array<() => void> = []
-      if (this.state.savepoint < n) {
-        const p = await this.state.prepareBlock(n, updates.state)
-        ops.push(...p.ops)
-        applies.push(p.apply)
+      const parts = [await this.state.prepareBlock(n, updates.state), ...(this.history === undefined ? [] : [this.history.prepareBlock(n, updates.history)])]
+      const ops: WriteOp[] = parts.flatMap((p) => p.ops)
+      if (ops.length > 0) {
+        try {
+          await this.store.write(ops)
+        } catch (err) {
+          throw fromStorageError(err, `recover block ${n}`)
+        }
       }
-      if (this.history !== undefined && this.history.savepoint < n) {
-        const p = this.history.prepareBlock(n, updates.history)
-        ops.push(...p.ops)
-        applies.push(p.apply)
-      }
-      try {
-        await this.store.write(ops)
-      } catch (err) {
-        throw fromStorageError(err, `recover block ${n}`)
-      }
-      for (const a of applies) a()
+      for (const p of parts) p.apply()
     }
   }
 
@@ -235,7 +231,7 @@ export class KvLedger {
   /** Moves committed state from per-block batches into per-key records (see statedb/state-db.ts). */
   async compact (): Promise<number> {
     this.checkOpen()
-    return await this.exclusive(async () => await this.state.compact())
+    return await this.exclusive(async () => await this.state.compact(this.history))
   }
 
   /** Installs CouchDB-style index definitions for a chaincode namespace (chaincode install). */
@@ -325,7 +321,8 @@ export async function dropDerivedDbs (storage: KvStoreFactory, channelId: string
   const store = await storage.open(ledgerStoreName(channelId), LEDGER_TABLES)
   try {
     // Index definitions in stateInfo survive (chaincode install put them there); savepoints go.
-    const tables = ['stateBatches', 'state', 'stateMetadata', 'history', 'historyInfo']
+    // historySnapshot stays too: it cannot be rebuilt from blocks the ledger never had.
+    const tables = ['state', 'stateMetadata', 'history', 'historyInfo']
     await store.write([
       ...tables.map((table) => ({ type: 'delRange' as const, table, range: {} })),
       { type: 'del', table: 'stateInfo', key: 'savepoint' },

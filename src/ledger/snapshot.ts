@@ -153,7 +153,7 @@ export async function createLedgerFromSnapshot (init: KvLedgerInit, bytes: Uint8
   const store = await init.storage.open(ledgerStoreName(init.channelId), LEDGER_TABLES)
   try {
     const blocks = await BlockStore.open(store)
-    if (blocks.height !== 0 || await store.count('state') !== 0 || await store.count('stateBatches') !== 0) {
+    if (blocks.height !== 0 || await store.count('state') !== 0) {
       throw new LedgerError('LEDGER_BAD_INPUT', `ledger ${init.channelId} already exists; a snapshot only creates a new one`)
     }
     const state = await StateDb.open(store)

@@ -8,19 +8,40 @@ import { isWeftError } from '../../src/shared/errors.js'
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
-async function openDb (compactAfterBlocks = 0): Promise<{ db: StateDb, reopen: () => Promise<StateDb> }> {
+/** The blocks' updates, standing in for the block store the ledger replays on open. */
+type Log = Array<StateUpdate[]>
+
+async function openDb (compactAfterBlocks = 0): Promise<{ db: StateDb, log: Log, reopen: () => Promise<StateDb> }> {
   const factory = memoryKvStoreFactory()
   const store = await factory.open('state', STATE_TABLES)
   const db = await StateDb.open(store, { compactAfterBlocks, compactionChunk: 7 })
-  return { db, reopen: async () => await StateDb.open(await factory.open('state', STATE_TABLES), { compactAfterBlocks }) }
+  const log: Log = []
+  return {
+    db,
+    log,
+    reopen: async () => {
+      const again = await StateDb.open(await factory.open('state', STATE_TABLES), { compactAfterBlocks, compactionChunk: 7 })
+      // Replay, as the ledger does on open: no ops for blocks already committed.
+      for (let b = again.compactedUpTo + 1; b < log.length; b++) {
+        const { ops, apply } = await again.prepareBlock(b, log[b] as StateUpdate[])
+        expect(ops).toEqual([])
+        apply()
+      }
+      return again
+    }
+  }
 }
 
-async function commit (db: StateDb, blockNum: number, updates: StateUpdate[]): Promise<void> {
+const logs = new WeakMap<StateDb, Log>()
+
+async function commit (db: StateDb, blockNum: number, updates: StateUpdate[], log?: Log): Promise<void> {
   const { ops, apply } = await db.prepareBlock(blockNum, updates)
   expect(ops.length).toBeGreaterThan(0)
   // The ledger writes these ops inside its block transaction; here they go alone.
   await (db as unknown as { store: { write: (o: unknown) => Promise<void> } }).store.write(ops)
   apply()
+  const l = log ?? logs.get(db)
+  if (l !== undefined) l[blockNum] = updates
 }
 
 async function collect (db: StateDb, ns: string, s: string, e: string): Promise<Array<[string, string]>> {
@@ -37,13 +58,14 @@ describe('state DB: memtable + per-key records behave as one versioned store', (
       const opened = await openDb()
       let db = opened.db
       const reopen = opened.reopen
+      const log = opened.log
       const ref = new Map<string, { v: string, b: number, t: number }>()
       for (let b = 0; b < blocks.length; b++) {
         const [writes, action] = blocks[b] as [Array<{ key: string, del: boolean, v: number, ns: string }>, number]
         const updates: StateUpdate[] = writes.map((w, t) => w.del
           ? { ns: w.ns, key: w.key, txNum: t, isDelete: true }
           : { ns: w.ns, key: w.key, txNum: t, value: enc.encode(`v${w.v}`) })
-        await commit(db, b, updates)
+        await commit(db, b, updates, log)
         writes.forEach((w, t) => {
           if (w.del) ref.delete(`${w.ns}\u0000${w.key}`)
           else ref.set(`${w.ns}\u0000${w.key}`, { v: `v${w.v}`, b, t })
@@ -77,7 +99,8 @@ describe('state DB: memtable + per-key records behave as one versioned store', (
   })
 
   it('keeps metadata across value writes, drops it on delete, and versions metadata writes (tx_ops.go)', async () => {
-    const { db, reopen } = await openDb()
+    const { db, reopen, log } = await openDb()
+    logs.set(db, log)
     const meta = new Map([['VALIDATION_PARAMETER', enc.encode('policy')]])
     await commit(db, 0, [{ ns: 'cc', key: 'k', txNum: 0, value: enc.encode('v0') }, { ns: 'cc', key: 'ghost', txNum: 1, metadata: meta }])
     await commit(db, 1, [{ ns: 'cc', key: 'k', txNum: 3, metadata: meta }])
@@ -87,7 +110,9 @@ describe('state DB: memtable + per-key records behave as one versioned store', (
     await commit(db, 2, [{ ns: 'cc', key: 'k', txNum: 0, value: enc.encode('v2') }])
     expect(db.getMetadata('cc', 'k')).toEqual(meta)
     const again = await reopen()
+    logs.set(again, log)
     expect(again.getMetadata('cc', 'k')).toEqual(meta)
+    expect((await again.get('cc', 'k'))?.version).toEqual({ blockNum: 2, txNum: 0 })
     await commit(again, 3, [{ ns: 'cc', key: 'k', txNum: 0, isDelete: true }])
     expect(again.getMetadata('cc', 'k')).toBeUndefined()
   })

@@ -2,16 +2,18 @@
  * Versioned state DB over a KvStore, after Fabric's statedb.VersionedDB (statedb.go), laid out
  * for IndexedDB's cost model (docs/ledger.md):
  *
- * - commit writes ONE batch record per block (`stateBatches`, key = block number) holding every
- *   valid write of the block, inside the ledger's single per-block transaction;
- * - reads consult the memtable (latest write per key of uncompacted blocks) first, then the
- *   per-key records (`state`, binary key UTF-8(ns) 0x00 UTF-8(key), so ranges come out in Fabric's
- *   UTF-8 byte order);
- * - compaction, in its own transactions, moves batches into per-key records: idempotent (it writes
- *   latest values with their versions) and crash-safe (records, batch deletion and the
- *   `stateCompactedTo` mark move together);
+ * - commit writes NO per-key records: the block itself (stored in the same transaction by the
+ *   block store) is the write-ahead log. Its valid writes go to the memtable (latest write per key
+ *   of uncompacted blocks); on open the ledger replays the blocks after `compactedTo` to rebuild it
+ *   (Fabric's recovery.go, run on every open);
+ * - reads consult the memtable first, then the per-key records (`state`, binary key
+ *   UTF-8(ns) 0x00 UTF-8(key), so ranges come out in Fabric's UTF-8 byte order);
+ * - compaction, in its own transactions, moves memtable blocks into per-key records: idempotent
+ *   (it writes latest values with their versions) and crash-safe (records and the `compactedTo`
+ *   mark move together);
  * - metadata (key-level endorsement parameters) is rare: kept in memory and written per key
- *   (`stateMetadata`) in the block's transaction.
+ *   (`stateMetadata`) in the block's transaction, with `savepoint` = last block whose metadata
+ *   changes are stored.
  *
  * Semantics kept from Fabric (txmgmt/validation/tx_ops.go): a value write keeps the key's
  * metadata; a delete drops it; a metadata write keeps the value and moves the version to the
@@ -28,11 +30,15 @@ import {
 } from './mango/index.js'
 
 export const STATE_TABLES: readonly TableSchema[] = Object.freeze([
-  { name: 'stateBatches' },
   { name: 'state', indexes: [{ name: 'mango', keyPath: 'ix', multiEntry: true }] },
   { name: 'stateMetadata' },
   { name: 'stateInfo' }
 ])
+
+/** Another derived DB compacting the same blocks in the same transactions (the history DB). */
+export interface CompactionCompanion {
+  compactionOps(upTo: number): { ops: WriteOp[], apply: () => void }
+}
 
 export interface VersionedValue {
   value: Uint8Array
@@ -53,11 +59,6 @@ export interface StateUpdate {
   isDelete?: boolean
   /** Metadata write: the full new metadata (empty map removes it). */
   metadata?: StateMetadata
-}
-
-interface BatchRecord {
-  /** [ns, key, txNum, value | null (delete)] */
-  w: Array<[string, string, number, Uint8Array | null]>
 }
 
 interface StateRecord {
@@ -97,7 +98,7 @@ export class StateDb {
   private readonly indexes = new Map<string, IndexDefinition[]>()
   private readonly indexSources = new Map<string, string[]>()
   private compactedTo = -1
-  /** Last block whose writes are in this DB (Fabric's savepoint). */
+  /** Last block whose metadata changes are stored (blocks up to it replay into the memtable only). */
   savepoint = -1
 
   private constructor (private readonly store: KvStore, readonly options: Required<StateDbOptions>) {}
@@ -119,12 +120,14 @@ export class StateDb {
         this.indexSources.set(value.ns, value.definitions)
         this.indexes.set(value.ns, value.definitions.map((d) => parseIndexDefinition(d)))
       }
-      for (const { key, value } of await this.store.getRange<BatchRecord>('stateBatches', { gt: this.compactedTo })) {
-        this.memtable.applyBlock(key as number, value.w.map(toMemEntry(key as number)))
-      }
     } catch (err) {
       throw fromStorageError(err, 'open state DB')
     }
+  }
+
+  /** Blocks up to this one are in per-key records; later ones must be replayed into the memtable. */
+  get compactedUpTo (): number {
+    return this.compactedTo
   }
 
   get memtableSize (): number {
@@ -233,12 +236,15 @@ export class StateDb {
   }
 
   /**
-   * The storage ops that apply one block's valid writes, for the ledger's block transaction,
-   * and the in-memory change to make once that transaction has committed.
+   * The storage ops that apply one block's valid writes, for the ledger's block transaction
+   * (only metadata changes and the savepoint: values live in the block until compaction), and the
+   * in-memory change to make once that transaction has committed. Replaying a block already
+   * committed (number <= savepoint) yields no ops. Blocks up to `compactedTo` are ignored.
    */
   async prepareBlock (blockNum: number, updates: readonly StateUpdate[]): Promise<{ ops: WriteOp[], apply: () => void }> {
+    if (blockNum <= this.compactedTo) return { ops: [], apply: () => undefined }
+    const replay = blockNum <= this.savepoint
     const entries: MemEntry[] = []
-    const record: BatchRecord = { w: [] }
     const metaChanges = new Map<string, { ns: string, key: string, metadata: StateMetadata | undefined }>()
     const current = (ns: string, key: string): StateMetadata | undefined => {
       const mk = memKey(ns, key)
@@ -260,12 +266,10 @@ export class StateDb {
       if (u.isDelete === true) {
         latest.set(mk, undefined)
         entries.push({ ns: u.ns, key: u.key, value: undefined, version })
-        record.w.push([u.ns, u.key, u.txNum, null])
         if (current(u.ns, u.key) !== undefined) metaChanges.set(mk, { ns: u.ns, key: u.key, metadata: undefined })
       } else if (u.value !== undefined) {
         latest.set(mk, u.value)
         entries.push({ ns: u.ns, key: u.key, value: u.value, version })
-        record.w.push([u.ns, u.key, u.txNum, u.value])
       }
       if (u.metadata !== undefined && u.isDelete !== true) {
         const value = latest.get(mk)
@@ -273,14 +277,11 @@ export class StateDb {
         metaChanges.set(mk, { ns: u.ns, key: u.key, metadata: u.metadata.size === 0 ? undefined : new Map(u.metadata) })
         if (u.value === undefined) {
           entries.push({ ns: u.ns, key: u.key, value, version })
-          record.w.push([u.ns, u.key, u.txNum, value])
         }
       }
     }
-    const ops: WriteOp[] = [
-      { type: 'put', table: 'stateBatches', key: blockNum, value: record },
-      { type: 'put', table: 'stateInfo', key: 'savepoint', value: blockNum }
-    ]
+    if (replay) return { ops: [], apply: () => { this.memtable.applyBlock(blockNum, entries) } }
+    const ops: WriteOp[] = [{ type: 'put', table: 'stateInfo', key: 'savepoint', value: blockNum }]
     for (const { ns, key, metadata } of metaChanges.values()) {
       ops.push(metadata === undefined
         ? { type: 'del', table: 'stateMetadata', key: stateRecordKey(ns, key) }
@@ -307,9 +308,10 @@ export class StateDb {
   /**
    * Moves memtable blocks into per-key records, oldest first, in transactions of at most
    * `compactionChunk` writes (whole blocks). Returns the number of records written.
+   * `companion` (the history DB) adds its own compaction of the same blocks to each transaction.
    * The caller serialises this with commits (the ledger's commit lock).
    */
-  async compact (): Promise<number> {
+  async compact (companion?: CompactionCompanion): Promise<number> {
     let written = 0
     for (;;) {
       const blocks = this.memtable.blocks
@@ -326,13 +328,15 @@ export class StateDb {
       const ops: WriteOp[] = entries.map((e) => e.value === undefined
         ? { type: 'del', table: 'state', key: stateRecordKey(e.ns, e.key) }
         : { type: 'put', table: 'state', key: stateRecordKey(e.ns, e.key), value: this.toRecord(e) })
-      ops.push({ type: 'delRange', table: 'stateBatches', range: { lte: upTo } })
       ops.push({ type: 'put', table: 'stateInfo', key: 'compactedTo', value: upTo })
+      const extra = companion?.compactionOps(upTo)
+      if (extra !== undefined) ops.push(...extra.ops)
       try {
         await this.store.write(ops)
       } catch (err) {
         throw fromStorageError(err, `compact state up to block ${upTo}`)
       }
+      extra?.apply()
       this.memtable.forgetUpTo(upTo)
       this.compactedTo = upTo
       written += entries.length
@@ -519,7 +523,3 @@ function parseJson (value: Uint8Array): unknown {
   }
 }
 
-function toMemEntry (blockNum: number) {
-  return ([ns, key, txNum, value]: [string, string, number, Uint8Array | null]): MemEntry =>
-    ({ ns, key, value: value ?? undefined, version: { blockNum, txNum } })
-}
