@@ -308,6 +308,128 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
       }
     }
   },
+  "SerializedIdentity": {
+    "name": "SerializedIdentity",
+    "fields": {
+      "1": {
+        "name": "mspid",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "idBytes",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "MSPPrincipal": {
+    "name": "MSPPrincipal",
+    "fields": {
+      "1": {
+        "name": "principalClassification",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1,
+          2,
+          3,
+          4
+        ],
+        "enumNames": {
+          "ROLE": 0,
+          "ORGANIZATION_UNIT": 1,
+          "IDENTITY": 2,
+          "ANONYMITY": 3,
+          "COMBINED": 4
+        },
+        "repeated": false
+      },
+      "2": {
+        "name": "principal",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "OrganizationUnit": {
+    "name": "OrganizationUnit",
+    "fields": {
+      "1": {
+        "name": "mspIdentifier",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "organizationalUnitIdentifier",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "certifiersIdentifier",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "MSPRole": {
+    "name": "MSPRole",
+    "fields": {
+      "1": {
+        "name": "mspIdentifier",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "role",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1,
+          2,
+          3,
+          4
+        ],
+        "enumNames": {
+          "MEMBER": 0,
+          "ADMIN": 1,
+          "CLIENT": 2,
+          "PEER": 3,
+          "ORDERER": 4
+        },
+        "repeated": false
+      }
+    }
+  },
+  "MSPIdentityAnonymity": {
+    "name": "MSPIdentityAnonymity",
+    "fields": {
+      "1": {
+        "name": "anonymityType",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1
+        ],
+        "enumNames": {
+          "NOMINAL": 0,
+          "ANONYMOUS": 1
+        },
+        "repeated": false
+      }
+    }
+  },
+  "CombinedPrincipal": {
+    "name": "CombinedPrincipal",
+    "fields": {
+      "1": {
+        "name": "principals",
+        "kind": "message",
+        "message": "MSPPrincipal",
+        "repeated": true
+      }
+    }
+  },
   "BroadcastResponse": {
     "name": "BroadcastResponse",
     "fields": {
@@ -448,242 +570,6 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
         "name": "block",
         "kind": "message",
         "message": "Block",
-        "repeated": false,
-        "oneof": "Type"
-      }
-    }
-  },
-  "SerializedIdentity": {
-    "name": "SerializedIdentity",
-    "fields": {
-      "1": {
-        "name": "mspid",
-        "kind": "string",
-        "repeated": false
-      },
-      "2": {
-        "name": "idBytes",
-        "kind": "bytes",
-        "repeated": false
-      }
-    }
-  },
-  "MSPPrincipal": {
-    "name": "MSPPrincipal",
-    "fields": {
-      "1": {
-        "name": "principalClassification",
-        "kind": "enum",
-        "enumValues": [
-          0,
-          1,
-          2,
-          3,
-          4
-        ],
-        "enumNames": {
-          "ROLE": 0,
-          "ORGANIZATION_UNIT": 1,
-          "IDENTITY": 2,
-          "ANONYMITY": 3,
-          "COMBINED": 4
-        },
-        "repeated": false
-      },
-      "2": {
-        "name": "principal",
-        "kind": "bytes",
-        "repeated": false
-      }
-    }
-  },
-  "OrganizationUnit": {
-    "name": "OrganizationUnit",
-    "fields": {
-      "1": {
-        "name": "mspIdentifier",
-        "kind": "string",
-        "repeated": false
-      },
-      "2": {
-        "name": "organizationalUnitIdentifier",
-        "kind": "string",
-        "repeated": false
-      },
-      "3": {
-        "name": "certifiersIdentifier",
-        "kind": "bytes",
-        "repeated": false
-      }
-    }
-  },
-  "MSPRole": {
-    "name": "MSPRole",
-    "fields": {
-      "1": {
-        "name": "mspIdentifier",
-        "kind": "string",
-        "repeated": false
-      },
-      "2": {
-        "name": "role",
-        "kind": "enum",
-        "enumValues": [
-          0,
-          1,
-          2,
-          3,
-          4
-        ],
-        "enumNames": {
-          "MEMBER": 0,
-          "ADMIN": 1,
-          "CLIENT": 2,
-          "PEER": 3,
-          "ORDERER": 4
-        },
-        "repeated": false
-      }
-    }
-  },
-  "MSPIdentityAnonymity": {
-    "name": "MSPIdentityAnonymity",
-    "fields": {
-      "1": {
-        "name": "anonymityType",
-        "kind": "enum",
-        "enumValues": [
-          0,
-          1
-        ],
-        "enumNames": {
-          "NOMINAL": 0,
-          "ANONYMOUS": 1
-        },
-        "repeated": false
-      }
-    }
-  },
-  "CombinedPrincipal": {
-    "name": "CombinedPrincipal",
-    "fields": {
-      "1": {
-        "name": "principals",
-        "kind": "message",
-        "message": "MSPPrincipal",
-        "repeated": true
-      }
-    }
-  },
-  "Policy": {
-    "name": "Policy",
-    "fields": {
-      "1": {
-        "name": "type",
-        "kind": "int32",
-        "repeated": false
-      },
-      "2": {
-        "name": "value",
-        "kind": "bytes",
-        "repeated": false
-      }
-    }
-  },
-  "SignaturePolicyEnvelope": {
-    "name": "SignaturePolicyEnvelope",
-    "fields": {
-      "1": {
-        "name": "version",
-        "kind": "int32",
-        "repeated": false
-      },
-      "2": {
-        "name": "rule",
-        "kind": "message",
-        "message": "SignaturePolicy",
-        "repeated": false
-      },
-      "3": {
-        "name": "identities",
-        "kind": "message",
-        "message": "MSPPrincipal",
-        "repeated": true
-      }
-    }
-  },
-  "SignaturePolicy": {
-    "name": "SignaturePolicy",
-    "fields": {
-      "1": {
-        "name": "signedBy",
-        "kind": "int32",
-        "repeated": false,
-        "oneof": "Type"
-      },
-      "2": {
-        "name": "nOutOf",
-        "kind": "message",
-        "message": "SignaturePolicy.NOutOf",
-        "repeated": false,
-        "oneof": "Type"
-      }
-    }
-  },
-  "SignaturePolicy.NOutOf": {
-    "name": "SignaturePolicy.NOutOf",
-    "fields": {
-      "1": {
-        "name": "n",
-        "kind": "int32",
-        "repeated": false
-      },
-      "2": {
-        "name": "rules",
-        "kind": "message",
-        "message": "SignaturePolicy",
-        "repeated": true
-      }
-    }
-  },
-  "ImplicitMetaPolicy": {
-    "name": "ImplicitMetaPolicy",
-    "fields": {
-      "1": {
-        "name": "subPolicy",
-        "kind": "string",
-        "repeated": false
-      },
-      "2": {
-        "name": "rule",
-        "kind": "enum",
-        "enumValues": [
-          0,
-          1,
-          2
-        ],
-        "enumNames": {
-          "ANY": 0,
-          "ALL": 1,
-          "MAJORITY": 2
-        },
-        "repeated": false
-      }
-    }
-  },
-  "ApplicationPolicy": {
-    "name": "ApplicationPolicy",
-    "fields": {
-      "1": {
-        "name": "signaturePolicy",
-        "kind": "message",
-        "message": "SignaturePolicyEnvelope",
-        "repeated": false,
-        "oneof": "Type"
-      },
-      "2": {
-        "name": "channelConfigPolicyReference",
-        "kind": "string",
         "repeated": false,
         "oneof": "Type"
       }
@@ -1154,6 +1040,120 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
       }
     }
   },
+  "Policy": {
+    "name": "Policy",
+    "fields": {
+      "1": {
+        "name": "type",
+        "kind": "int32",
+        "repeated": false
+      },
+      "2": {
+        "name": "value",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "SignaturePolicyEnvelope": {
+    "name": "SignaturePolicyEnvelope",
+    "fields": {
+      "1": {
+        "name": "version",
+        "kind": "int32",
+        "repeated": false
+      },
+      "2": {
+        "name": "rule",
+        "kind": "message",
+        "message": "SignaturePolicy",
+        "repeated": false
+      },
+      "3": {
+        "name": "identities",
+        "kind": "message",
+        "message": "MSPPrincipal",
+        "repeated": true
+      }
+    }
+  },
+  "SignaturePolicy": {
+    "name": "SignaturePolicy",
+    "fields": {
+      "1": {
+        "name": "signedBy",
+        "kind": "int32",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "nOutOf",
+        "kind": "message",
+        "message": "SignaturePolicy.NOutOf",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
+  "SignaturePolicy.NOutOf": {
+    "name": "SignaturePolicy.NOutOf",
+    "fields": {
+      "1": {
+        "name": "n",
+        "kind": "int32",
+        "repeated": false
+      },
+      "2": {
+        "name": "rules",
+        "kind": "message",
+        "message": "SignaturePolicy",
+        "repeated": true
+      }
+    }
+  },
+  "ImplicitMetaPolicy": {
+    "name": "ImplicitMetaPolicy",
+    "fields": {
+      "1": {
+        "name": "subPolicy",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "rule",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1,
+          2
+        ],
+        "enumNames": {
+          "ANY": 0,
+          "ALL": 1,
+          "MAJORITY": 2
+        },
+        "repeated": false
+      }
+    }
+  },
+  "ApplicationPolicy": {
+    "name": "ApplicationPolicy",
+    "fields": {
+      "1": {
+        "name": "signaturePolicy",
+        "kind": "message",
+        "message": "SignaturePolicyEnvelope",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "channelConfigPolicyReference",
+        "kind": "string",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
   "TxReadWriteSet": {
     "name": "TxReadWriteSet",
     "fields": {
@@ -1550,6 +1550,12 @@ export function codecNames (): Array<[object, string]> {
     [m.OrdererBlockMetadata.codec(), 'OrdererBlockMetadata'],
     [m.BlockchainInfo.codec(), 'BlockchainInfo'],
     [m.BootstrappingSnapshotInfo.codec(), 'BootstrappingSnapshotInfo'],
+    [m.SerializedIdentity.codec(), 'SerializedIdentity'],
+    [m.MSPPrincipal.codec(), 'MSPPrincipal'],
+    [m.OrganizationUnit.codec(), 'OrganizationUnit'],
+    [m.MSPRole.codec(), 'MSPRole'],
+    [m.MSPIdentityAnonymity.codec(), 'MSPIdentityAnonymity'],
+    [m.CombinedPrincipal.codec(), 'CombinedPrincipal'],
     [m.BroadcastResponse.codec(), 'BroadcastResponse'],
     [m.SeekNewest.codec(), 'SeekNewest'],
     [m.SeekOldest.codec(), 'SeekOldest'],
@@ -1558,18 +1564,6 @@ export function codecNames (): Array<[object, string]> {
     [m.SeekPosition.codec(), 'SeekPosition'],
     [m.SeekInfo.codec(), 'SeekInfo'],
     [m.DeliverResponse.codec(), 'DeliverResponse'],
-    [m.SerializedIdentity.codec(), 'SerializedIdentity'],
-    [m.MSPPrincipal.codec(), 'MSPPrincipal'],
-    [m.OrganizationUnit.codec(), 'OrganizationUnit'],
-    [m.MSPRole.codec(), 'MSPRole'],
-    [m.MSPIdentityAnonymity.codec(), 'MSPIdentityAnonymity'],
-    [m.CombinedPrincipal.codec(), 'CombinedPrincipal'],
-    [m.Policy.codec(), 'Policy'],
-    [m.SignaturePolicyEnvelope.codec(), 'SignaturePolicyEnvelope'],
-    [m.SignaturePolicy.codec(), 'SignaturePolicy'],
-    [m.SignaturePolicy.NOutOf.codec(), 'SignaturePolicy.NOutOf'],
-    [m.ImplicitMetaPolicy.codec(), 'ImplicitMetaPolicy'],
-    [m.ApplicationPolicy.codec(), 'ApplicationPolicy'],
     [m.ChaincodeID.codec(), 'ChaincodeID'],
     [m.ChaincodeInput.codec(), 'ChaincodeInput'],
     [m.ChaincodeSpec.codec(), 'ChaincodeSpec'],
@@ -1592,6 +1586,12 @@ export function codecNames (): Array<[object, string]> {
     [m.TransactionAction.codec(), 'TransactionAction'],
     [m.ChaincodeActionPayload.codec(), 'ChaincodeActionPayload'],
     [m.ChaincodeEndorsedAction.codec(), 'ChaincodeEndorsedAction'],
+    [m.Policy.codec(), 'Policy'],
+    [m.SignaturePolicyEnvelope.codec(), 'SignaturePolicyEnvelope'],
+    [m.SignaturePolicy.codec(), 'SignaturePolicy'],
+    [m.SignaturePolicy.NOutOf.codec(), 'SignaturePolicy.NOutOf'],
+    [m.ImplicitMetaPolicy.codec(), 'ImplicitMetaPolicy'],
+    [m.ApplicationPolicy.codec(), 'ApplicationPolicy'],
     [m.TxReadWriteSet.codec(), 'TxReadWriteSet'],
     [m.NsReadWriteSet.codec(), 'NsReadWriteSet'],
     [m.CollectionHashedReadWriteSet.codec(), 'CollectionHashedReadWriteSet'],
