@@ -99,7 +99,7 @@ describe('CouchDB 03_operator_test', () => {
     }
   })
   it('keymap match', async () => {
-    const extra = [{ foo: { aa: 'bar', bb: 'bang' } }, { foo: { cc: 'bar', bb: 'bang' } }]
+    const extra: JsonObject[] = [{ foo: { aa: 'bar', bb: 'bang' } }, { foo: { cc: 'bar', bb: 'bang' } }]
     expect(await find({ foo: { $keyMapMatch: { $eq: 'aa' } } }, {}, extra)).toHaveLength(1)
   })
   // DEVIATION: CouchDB collates strings with ICU, where "a" < "A" < "aa"; Weft uses code points,
