@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { p256 } from '@noble/curves/nist.js'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { decodeSignature } from '../../src/crypto/ecdsa.js'
 import type { SignatureFormat, VerifyRequest } from '../../src/crypto/verifier.js'
 import { writeSignature } from '../../src/crypto/p256-wasm/signature-bytes.js'
@@ -174,6 +174,17 @@ describe('WasmVerifier agrees with @noble/curves', () => {
     ]
     expect(verifier.verifyBatchSync([...junk, good])).toEqual([...junk.map(() => false), true])
     expect(await verifier.verifyBatch([])).toEqual([])
+  })
+
+  it('works where crypto.subtle is absent (plain-http pages)', () => {
+    const batch = [0, 1, 2].map((k) => buildCase(k, Uint8Array.of(k), k === 1 ? 'otherMessage' : 'none', 'der', true, 0))
+    vi.stubGlobal('crypto', {})
+    try {
+      expect(globalThis.crypto.subtle).toBeUndefined()
+      expect(new WasmVerifier().verifyBatchSync(batch.map((c) => c.request))).toEqual([true, false, true])
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('rejects bad options with a typed error', () => {
