@@ -67,6 +67,13 @@ describe('planQuery: index choice', () => {
     expect(asIndex(plan({ docType: 'a', owner: 'b' }, [byDocTypeOwner])).ordered).toBe(true)
   })
 
+  it('can use an index on _id (every document has its key) and range over it', () => {
+    const byTypeAndId = idx('{"index":{"fields":["docType","_id"]},"name":"tid"}')
+    const p = asIndex(plan({ docType: 'asset', _id: { $gte: 'asset5' } }, [byTypeAndId]))
+    expect(p.ranges).toEqual([{ lower: encodeIndexKey(['asset', 'asset5']), lowerOpen: false, upper: encodeIndexKey(['asset']) + KEY_HIGH, upperOpen: false }])
+    expect(asIndex(plan({ docType: 'asset' }, [byTypeAndId])).index).toBe(byTypeAndId)
+  })
+
   it('honours use_index by ddoc, or ddoc and name, including partial-filter indexes', () => {
     expect(asIndex(planQ({ selector: { owner: 'bob' }, use_index: 'ownerLive' })).index).toBe(byOwnerPartial)
     expect(asIndex(planQ({ selector: { size: 3, docType: 'a', owner: 'b' }, use_index: ['_design/sizeDoc', 'bySize'] })).index).toBe(bySize)
@@ -91,8 +98,8 @@ function planQ (query: unknown, indexes: readonly IndexDefinition[] = ALL): Quer
 
 // ---- Differential property: plan + index ranges + residual == full scan with matches ----
 
-const FIELDS = ['docType', 'owner', 'size', 'nested.n', 'tags'] as const
-const scalar = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<JsonValue>(null, 'asset', 'al', 0, 1, 2) }, { weight: 1, arbitrary: fc.constantFrom<JsonValue>(false, 'bob', 2.5, -1, '\u{1F600}', '\uFFFF') })
+const FIELDS = ['docType', 'owner', 'size', 'nested.n', 'tags', '_id'] as const
+const scalar = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<JsonValue>(null, 'asset', 'al', 0, 1, 2) }, { weight: 1, arbitrary: fc.constantFrom<JsonValue>(false, 'bob', 2.5, -1, '\u{1F600}', '\uFFFF', 'k1', 'k12') })
 const value: fc.Arbitrary<JsonValue> = fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant({}) })
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 3 })
 
@@ -142,7 +149,8 @@ const INDEXES = [
   idx('{"index":{"fields":["owner","size"]},"name":"os"}'),
   idx('{"index":{"fields":["size"]},"name":"s"}'),
   idx('{"index":{"fields":["nested.n","docType"]},"name":"nt"}'),
-  idx('{"index":{"fields":["tags"]},"name":"g"}')
+  idx('{"index":{"fields":["tags"]},"name":"g"}'),
+  idx('{"index":{"fields":["docType","_id"]},"name":"tid"}')
 ]
 
 const sortArb = fc.constantFrom<JsonValue[] | undefined>(undefined, ['size'], [{ size: 'desc' }], ['docType', 'owner'], [{ owner: 'desc' }, { size: 'desc' }], ['nested.n'])

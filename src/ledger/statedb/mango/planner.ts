@@ -138,6 +138,7 @@ export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[
   const resume = bookmark === undefined ? undefined : decodeBookmark(query, bookmark)
   const required = requiredFields(query.selector)
   for (const sort of query.sort) required.add(pathKey(sort.path))
+  required.add(pathKey(['_id'])) // every document has its key
   const usable = (index: IndexDefinition): boolean => index.fields.every(f => required.has(pathKey(f.path)))
   let warning: string | undefined
   if (query.useIndex !== undefined) {
