@@ -1,7 +1,7 @@
 import type { AbortOptions } from '../shared/abort.js'
 import type { Clock } from '../shared/clock.js'
 import {
-  Block, BlockMetadataIndex, ChannelHeader, Envelope, HeaderType, LastConfig, Metadata, Payload, Status, decode, encode
+  Block, BlockMetadataIndex, ChannelHeader, Envelope, HeaderType, LastConfig, Metadata, Payload, Status, blockHeaderHash, decode, encode
 } from '../protos/index.js'
 import type { BlockHeader } from '../protos/index.js'
 import { BlockCreator } from './block-creator.js'
@@ -110,6 +110,11 @@ export class OrderingChain {
 
   get height (): number {
     return this.blocks.length
+  }
+
+  /** Why this consenter stopped (a broken chain, a storage failure), if it did. */
+  get failure (): unknown {
+    return this.driver.failed
   }
 
   get raft (): RaftDriver {
@@ -295,7 +300,15 @@ export class OrderingChain {
     }
     const block = decode(Block, entry.data)
     const number = block.header?.number ?? -1
-    if (number < this.blocks.length) return // re-applied after a restart: already written
+    if (number < this.blocks.length) {
+      // Re-applied after a restart: it must be the very block already written.
+      const written = this.blocks[number]?.header
+      const header = block.header
+      if (written === undefined || header === undefined || !sameBytes(blockHeaderHash(written), blockHeaderHash(header))) {
+        throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `committed block ${number} differs from the block ${number} already written`)
+      }
+      return
+    }
     const isConfig = this.isConfigBlock(block)
     await this.writer.commit(block, { isConfig })
     this.blocks.push(block)
@@ -330,4 +343,8 @@ export class OrderingChain {
     if (slot === undefined || slot.byteLength === 0) return 0
     return decode(LastConfig, decode(Metadata, slot).value).index
   }
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }

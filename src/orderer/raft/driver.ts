@@ -72,6 +72,11 @@ export class RaftDriver {
     return new RaftDriver(init, components, storage, persisted.snapshot.metadata.index)
   }
 
+  /** The storage or apply error that stopped this node, if any. */
+  get failed (): unknown {
+    return this.failure
+  }
+
   get rawNode (): RawNode {
     return this.node
   }
