@@ -28,7 +28,7 @@ import { decodeBookmark } from './bookmark.js'
 import { compareJson } from './collation.js'
 import type { JsonValue } from './json.js'
 import type { MangoQuery } from './query.js'
-import type { Selector } from './selector.js'
+import type { Condition, Selector } from './selector.js'
 
 /** A range of index entry keys (IDBKeyRange.bound(lower, upper, lowerOpen, upperOpen)). */
 export interface KeyRange {
@@ -189,74 +189,83 @@ function indexPlan (query: MangoQuery, c: Candidate, warning?: string): IndexPla
 
 interface Bound { key: string, open: boolean }
 
+/** The tighter of two lower bounds (an open bound excludes its key, so it is tighter at a tie). */
+function maxLower (a: Bound, b: Bound): Bound {
+  return b.key > a.key || (b.key === a.key && b.open) ? b : a
+}
+
+function minUpper (a: Bound, b: Bound): Bound {
+  return b.key < a.key || (b.key === a.key && b.open) ? b : a
+}
+
+/** Bounds on the entry keys for one range condition on the column after `prefix`. */
+function boundsOf (cond: Condition, prefix: string): { lo?: Bound, hi?: Bound } | undefined {
+  switch (cond.op) {
+    // enc(v) + KEY_HIGH is above every entry whose column equals v and below every greater one.
+    case '$gt': return { lo: { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: true } }
+    case '$gte': return { lo: { key: prefix + encodeIndexValue(cond.value), open: false } }
+    case '$lt': return { hi: { key: prefix + encodeIndexValue(cond.value), open: true } }
+    case '$lte': return { hi: { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: false } }
+    case '$beginsWith': {
+      const p = prefix + encodeStringPrefix(cond.prefix)
+      return { lo: { key: p, open: false }, hi: { key: p + KEY_HIGH, open: false } }
+    }
+    default: return undefined
+  }
+}
+
 function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkState | undefined): Candidate {
-  const byField = new Map<string, Selector[]>()
+  const byField = new Map<string, Array<Selector & { kind: 'field' }>>()
   for (const s of conjuncts(query.selector)) {
     if (s.kind !== 'field') continue
     const k = pathKey(s.path)
     byField.set(k, [...(byField.get(k) ?? []), s])
   }
+  const columns = index.fields.map(f => pathKey(f.path))
   const covered = new Set<Selector>()
   const eqColumns = new Set<string>()
   let prefix = ''
   let empty = false
   let column = 0
-  // Fixed prefix from $eq.
-  for (; column < index.fields.length; column++) {
-    const k = pathKey((index.fields[column] as { path: FieldPath }).path)
-    const eqs = (byField.get(k) ?? []).filter(s => s.kind === 'field' && s.condition.op === '$eq')
+  // Fixed prefix from $eq on the leading columns.
+  for (; column < columns.length; column++) {
+    const eqs = (byField.get(columns[column] as string) ?? []).filter(s => s.condition.op === '$eq')
     if (eqs.length === 0) break
-    const values = eqs.map(s => (s as { condition: { value: JsonValue } }).condition.value)
+    const values = eqs.map(s => (s.condition as { value: JsonValue }).value)
     const first = values[0] as JsonValue
-    if (values.some(v => compareJson(v, first) !== 0)) empty = true
+    if (values.some(v => compareJson(v, first) !== 0)) empty = true // a = 1 and a = 2
     for (const s of eqs) covered.add(s)
-    eqColumns.add(k)
+    eqColumns.add(columns[column] as string)
     prefix += encodeIndexValue(first)
   }
   let lower: Bound = { key: prefix, open: false }
   let upper: Bound = { key: prefix + KEY_HIGH, open: false }
   let constrained = column
-  if (column < index.fields.length) {
-    const k = pathKey((index.fields[column] as { path: FieldPath }).path)
-    for (const s of byField.get(k) ?? []) {
-      if (s.kind !== 'field') continue
-      const cond = s.condition
-      let lo: Bound | undefined
-      let hi: Bound | undefined
-      switch (cond.op) {
-        case '$gt': lo = { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: true }; break
-        case '$gte': lo = { key: prefix + encodeIndexValue(cond.value), open: false }; break
-        case '$lt': hi = { key: prefix + encodeIndexValue(cond.value), open: true }; break
-        case '$lte': hi = { key: prefix + encodeIndexValue(cond.value) + KEY_HIGH, open: false }; break
-        case '$beginsWith': {
-          const p = prefix + encodeStringPrefix(cond.prefix)
-          lo = { key: p, open: false }
-          hi = { key: p + KEY_HIGH, open: false }
-          break
-        }
-        default: continue
-      }
-      if (lo !== undefined && (lo.key > lower.key || (lo.key === lower.key && lo.open))) lower = lo
-      if (hi !== undefined && (hi.key < upper.key || (hi.key === upper.key && hi.open))) upper = hi
+  // A range on the next column, intersecting every range condition on it.
+  if (column < columns.length) {
+    let ranged = false
+    for (const s of byField.get(columns[column] as string) ?? []) {
+      const bounds = boundsOf(s.condition, prefix)
+      if (bounds === undefined) continue
+      if (bounds.lo !== undefined) lower = maxLower(lower, bounds.lo)
+      if (bounds.hi !== undefined) upper = minUpper(upper, bounds.hi)
       covered.add(s)
+      ranged = true
     }
-    if (covered.size > 0 && [...covered].some(s => s.kind === 'field' && pathKey(s.path) === k)) constrained++
+    if (ranged) constrained++
   }
   // Index order within the range: constant $eq columns, then the other columns, then the key.
   // Result order: sort fields, then the key. Same order when the sort fields that are not
   // constant are exactly the remaining columns.
-  const restColumns = index.fields.map(f => pathKey(f.path)).filter(k => !eqColumns.has(k))
+  const restColumns = columns.filter(k => !eqColumns.has(k))
   const sortColumns = query.sort.map(s => pathKey(s.path)).filter(k => !eqColumns.has(k))
   const ordered = restColumns.length === sortColumns.length && restColumns.every((k, i) => k === sortColumns[i])
   if (ordered && resume !== undefined) {
     // The bookmarked document's own entry key; the page resumes strictly beyond it.
     const restValues = query.sort.flatMap((s, i) => eqColumns.has(pathKey(s.path)) ? [] : [resume.sortValues[i] as JsonValue])
     const at = prefix + encodeIndexEntryKey(restValues, resume.key)
-    if (query.sort[0]?.direction === 'desc') {
-      if (at < upper.key || (at === upper.key && !upper.open)) upper = { key: at, open: true }
-    } else if (at > lower.key || (at === lower.key && !lower.open)) {
-      lower = { key: at, open: true }
-    }
+    if (query.sort[0]?.direction === 'desc') upper = minUpper(upper, { key: at, open: true })
+    else lower = maxLower(lower, { key: at, open: true })
   }
   if (lower.key > upper.key || (lower.key === upper.key && (lower.open || upper.open))) empty = true
   return {
