@@ -3,10 +3,10 @@
  * touches. Independent of the generic normaliser in ./support, so a shared blind spot there
  * cannot hide a wrong field number here.
  */
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos'
+import { common, ledger, msp, orderer, peer } from '@hyperledger/fabric-protos'
 import { describe, expect, it } from 'vitest'
 import {
-  Block, ChaincodeAction, ChaincodeActionPayload, ChaincodeEvent, ChaincodeInput, ChaincodeInvocationSpec, ChaincodeProposalPayload,
+  BatchSize, Block, ConfigEnvelope, FabricMSPConfig, ChaincodeAction, ChaincodeActionPayload, ChaincodeEvent, ChaincodeInput, ChaincodeInvocationSpec, ChaincodeProposalPayload,
   ChaincodeSpec, ChannelHeader, Envelope, HeaderType, KVRWSet, MSPPrincipal, MSPRole, Payload, ProcessedTransaction,
   ProposalResponse, SerializedIdentity, SignaturePolicyEnvelope, TxReadWriteSet, TxValidationCode, decode, encode
 } from '../../src/protos/index.js'
@@ -185,6 +185,61 @@ describe('peer', () => {
     }))
     expect(theirs.getValidationcode()).toBe(peer.TxValidationCode.MVCC_READ_CONFLICT)
     expect(theirs.getTransactionenvelope()?.getSignature_asU8()).toEqual(b(2))
+  })
+})
+
+describe('channel configuration', () => {
+  it('ConfigEnvelope: nested groups, values and policies built by Fabric\'s bindings', () => {
+    const batchSize = new orderer.BatchSize()
+    batchSize.setMaxMessageCount(500)
+    batchSize.setAbsoluteMaxBytes(10 * 1024 * 1024)
+    batchSize.setPreferredMaxBytes(2 * 1024 * 1024)
+    const batchValue = new common.ConfigValue()
+    batchValue.setValue(batchSize.serializeBinary())
+    batchValue.setModPolicy('Admins')
+    const admins = new common.ConfigPolicy()
+    const policy = new common.Policy()
+    policy.setType(3)
+    policy.setValue(b(1))
+    admins.setPolicy(policy)
+    admins.setVersion(2)
+    const ordererGroup = new common.ConfigGroup()
+    ordererGroup.getValuesMap().set('BatchSize', batchValue)
+    ordererGroup.getPoliciesMap().set('Admins', admins)
+    const root = new common.ConfigGroup()
+    root.getGroupsMap().set('Orderer', ordererGroup)
+    root.setModPolicy('/Channel/Orderer/Admins')
+    const config = new common.Config()
+    config.setSequence(3)
+    config.setChannelGroup(root)
+    const envelope = new common.ConfigEnvelope()
+    envelope.setConfig(config)
+
+    const ours = decode(ConfigEnvelope, envelope.serializeBinary())
+    expect(ours.config?.sequence).toBe(3)
+    expect(ours.config?.channelGroup?.modPolicy).toBe('/Channel/Orderer/Admins')
+    const group = ours.config?.channelGroup?.groups.get('Orderer')
+    expect(group?.policies.get('Admins')?.version).toBe(2)
+    expect(group?.policies.get('Admins')?.policy).toEqual({ type: 3, value: b(1) })
+    const value = group?.values.get('BatchSize')
+    expect(value?.modPolicy).toBe('Admins')
+    expect(decode(BatchSize, value?.value ?? b())).toEqual({ maxMessageCount: 500, absoluteMaxBytes: 10 * 1024 * 1024, preferredMaxBytes: 2 * 1024 * 1024 })
+    expect(encode(ConfigEnvelope, ours)).toEqual(envelope.serializeBinary())
+  })
+
+  it('FabricMSPConfig with NodeOUs', () => {
+    const bytes = encode(FabricMSPConfig, {
+      name: 'Org1MSP',
+      rootCerts: [text('root')],
+      fabricNodeOus: { enable: true, clientOuIdentifier: { certificate: b(), organizationalUnitIdentifier: 'client' } },
+      cryptoConfig: { signatureHashFamily: 'SHA2', identityIdentifierHashFunction: 'SHA256' }
+    })
+    const theirs = msp.FabricMSPConfig.deserializeBinary(bytes)
+    expect(theirs.getName()).toBe('Org1MSP')
+    expect(theirs.getRootCertsList_asU8()).toEqual([text('root')])
+    expect(theirs.getFabricNodeOus()?.getEnable()).toBe(true)
+    expect(theirs.getFabricNodeOus()?.getClientOuIdentifier()?.getOrganizationalUnitIdentifier()).toBe('client')
+    expect(theirs.getCryptoConfig()?.getSignatureHashFamily()).toBe('SHA2')
   })
 })
 

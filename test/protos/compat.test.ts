@@ -15,7 +15,7 @@ const names = messageNames()
 
 /** Map entry order is unspecified in protobuf, so bytes are compared only without multi-entry maps. */
 function hasMultiEntryMap (v: unknown): boolean {
-  if (v instanceof Map) return v.size > 1
+  if (v instanceof Map) return v.size > 1 || [...v.values()].some(hasMultiEntryMap)
   if (Array.isArray(v)) return v.some(hasMultiEntryMap)
   if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return Object.values(v).some(hasMultiEntryMap)
   return false

@@ -14,7 +14,7 @@ import { ourMessage } from './support/messages.js'
 const TARGETS = [
   'Block', 'Envelope', 'Payload', 'ChannelHeader', 'SignaturePolicyEnvelope', 'ChaincodeInput',
   'ChaincodeProposalPayload', 'ProposalResponse', 'ChaincodeActionPayload', 'TxReadWriteSet', 'KVRWSet', 'Timestamp',
-  'SeekInfo', 'DeliverResponse'
+  'SeekInfo', 'DeliverResponse', 'ConfigEnvelope', 'FabricMSPConfig'
 ] as const
 
 const CODES: ReadonlySet<ProtoErrorCode> = new Set<ProtoErrorCode>([

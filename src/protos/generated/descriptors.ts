@@ -308,6 +308,499 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
       }
     }
   },
+  "ConfigEnvelope": {
+    "name": "ConfigEnvelope",
+    "fields": {
+      "1": {
+        "name": "config",
+        "kind": "message",
+        "message": "Config",
+        "repeated": false
+      },
+      "2": {
+        "name": "lastUpdate",
+        "kind": "message",
+        "message": "Envelope",
+        "repeated": false
+      }
+    }
+  },
+  "Config": {
+    "name": "Config",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "channelGroup",
+        "kind": "message",
+        "message": "ConfigGroup",
+        "repeated": false
+      }
+    }
+  },
+  "ConfigUpdateEnvelope": {
+    "name": "ConfigUpdateEnvelope",
+    "fields": {
+      "1": {
+        "name": "configUpdate",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "2": {
+        "name": "signatures",
+        "kind": "message",
+        "message": "ConfigSignature",
+        "repeated": true
+      }
+    }
+  },
+  "ConfigUpdate.isolatedDataEntry": {
+    "name": "ConfigUpdate.isolatedDataEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "bytes"
+      }
+    }
+  },
+  "ConfigUpdate": {
+    "name": "ConfigUpdate",
+    "fields": {
+      "1": {
+        "name": "channelId",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "readSet",
+        "kind": "message",
+        "message": "ConfigGroup",
+        "repeated": false
+      },
+      "3": {
+        "name": "writeSet",
+        "kind": "message",
+        "message": "ConfigGroup",
+        "repeated": false
+      },
+      "5": {
+        "name": "isolatedData",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "ConfigUpdate.isolatedDataEntry"
+      }
+    }
+  },
+  "ConfigGroup.groupsEntry": {
+    "name": "ConfigGroup.groupsEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "ConfigGroup"
+      }
+    }
+  },
+  "ConfigGroup.valuesEntry": {
+    "name": "ConfigGroup.valuesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "ConfigValue"
+      }
+    }
+  },
+  "ConfigGroup.policiesEntry": {
+    "name": "ConfigGroup.policiesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "ConfigPolicy"
+      }
+    }
+  },
+  "ConfigGroup": {
+    "name": "ConfigGroup",
+    "fields": {
+      "1": {
+        "name": "version",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "groups",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "ConfigGroup.groupsEntry"
+      },
+      "3": {
+        "name": "values",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "ConfigGroup.valuesEntry"
+      },
+      "4": {
+        "name": "policies",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "ConfigGroup.policiesEntry"
+      },
+      "5": {
+        "name": "modPolicy",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ConfigValue": {
+    "name": "ConfigValue",
+    "fields": {
+      "1": {
+        "name": "version",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "value",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "3": {
+        "name": "modPolicy",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ConfigPolicy": {
+    "name": "ConfigPolicy",
+    "fields": {
+      "1": {
+        "name": "version",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "policy",
+        "kind": "message",
+        "message": "Policy",
+        "repeated": false
+      },
+      "3": {
+        "name": "modPolicy",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ConfigSignature": {
+    "name": "ConfigSignature",
+    "fields": {
+      "1": {
+        "name": "signatureHeader",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "2": {
+        "name": "signature",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "HashingAlgorithm": {
+    "name": "HashingAlgorithm",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "BlockDataHashingStructure": {
+    "name": "BlockDataHashingStructure",
+    "fields": {
+      "1": {
+        "name": "width",
+        "kind": "uint32",
+        "repeated": false
+      }
+    }
+  },
+  "OrdererAddresses": {
+    "name": "OrdererAddresses",
+    "fields": {
+      "1": {
+        "name": "addresses",
+        "kind": "string",
+        "repeated": true
+      }
+    }
+  },
+  "Consenter": {
+    "name": "Consenter",
+    "fields": {
+      "1": {
+        "name": "id",
+        "kind": "uint32",
+        "repeated": false
+      },
+      "2": {
+        "name": "host",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "port",
+        "kind": "uint32",
+        "repeated": false
+      },
+      "4": {
+        "name": "mspId",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "identity",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "6": {
+        "name": "clientTlsCert",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "serverTlsCert",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "Orderers": {
+    "name": "Orderers",
+    "fields": {
+      "1": {
+        "name": "consenterMapping",
+        "kind": "message",
+        "message": "Consenter",
+        "repeated": true
+      }
+    }
+  },
+  "Consortium": {
+    "name": "Consortium",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "Capabilities.capabilitiesEntry": {
+    "name": "Capabilities.capabilitiesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "Capability"
+      }
+    }
+  },
+  "Capabilities": {
+    "name": "Capabilities",
+    "fields": {
+      "1": {
+        "name": "capabilities",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "Capabilities.capabilitiesEntry"
+      }
+    }
+  },
+  "Capability": {
+    "name": "Capability",
+    "fields": {}
+  },
+  "ConsensusType": {
+    "name": "ConsensusType",
+    "fields": {
+      "1": {
+        "name": "type",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "metadata",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "3": {
+        "name": "state",
+        "kind": "enum",
+        "enumValues": [
+          0,
+          1
+        ],
+        "enumNames": {
+          "STATE_NORMAL": 0,
+          "STATE_MAINTENANCE": 1
+        },
+        "repeated": false
+      }
+    }
+  },
+  "BatchSize": {
+    "name": "BatchSize",
+    "fields": {
+      "1": {
+        "name": "maxMessageCount",
+        "kind": "uint32",
+        "repeated": false
+      },
+      "2": {
+        "name": "absoluteMaxBytes",
+        "kind": "uint32",
+        "repeated": false
+      },
+      "3": {
+        "name": "preferredMaxBytes",
+        "kind": "uint32",
+        "repeated": false
+      }
+    }
+  },
+  "BatchTimeout": {
+    "name": "BatchTimeout",
+    "fields": {
+      "1": {
+        "name": "timeout",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ChannelRestrictions": {
+    "name": "ChannelRestrictions",
+    "fields": {
+      "1": {
+        "name": "maxCount",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      }
+    }
+  },
+  "AnchorPeers": {
+    "name": "AnchorPeers",
+    "fields": {
+      "1": {
+        "name": "anchorPeers",
+        "kind": "message",
+        "message": "AnchorPeer",
+        "repeated": true
+      }
+    }
+  },
+  "AnchorPeer": {
+    "name": "AnchorPeer",
+    "fields": {
+      "1": {
+        "name": "host",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "port",
+        "kind": "int32",
+        "repeated": false
+      }
+    }
+  },
+  "APIResource": {
+    "name": "APIResource",
+    "fields": {
+      "1": {
+        "name": "policyRef",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ACLs.aclsEntry": {
+    "name": "ACLs.aclsEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "APIResource"
+      }
+    }
+  },
+  "ACLs": {
+    "name": "ACLs",
+    "fields": {
+      "1": {
+        "name": "acls",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "ACLs.aclsEntry"
+      }
+    }
+  },
   "SerializedIdentity": {
     "name": "SerializedIdentity",
     "fields": {
@@ -427,6 +920,180 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
         "kind": "message",
         "message": "MSPPrincipal",
         "repeated": true
+      }
+    }
+  },
+  "MSPConfig": {
+    "name": "MSPConfig",
+    "fields": {
+      "1": {
+        "name": "type",
+        "kind": "int32",
+        "repeated": false
+      },
+      "2": {
+        "name": "config",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "FabricMSPConfig": {
+    "name": "FabricMSPConfig",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "rootCerts",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "3": {
+        "name": "intermediateCerts",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "4": {
+        "name": "admins",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "5": {
+        "name": "revocationList",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "6": {
+        "name": "signingIdentity",
+        "kind": "message",
+        "message": "SigningIdentityInfo",
+        "repeated": false
+      },
+      "7": {
+        "name": "organizationalUnitIdentifiers",
+        "kind": "message",
+        "message": "FabricOUIdentifier",
+        "repeated": true
+      },
+      "8": {
+        "name": "cryptoConfig",
+        "kind": "message",
+        "message": "FabricCryptoConfig",
+        "repeated": false
+      },
+      "9": {
+        "name": "tlsRootCerts",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "10": {
+        "name": "tlsIntermediateCerts",
+        "kind": "bytes",
+        "repeated": true
+      },
+      "11": {
+        "name": "fabricNodeOus",
+        "kind": "message",
+        "message": "FabricNodeOUs",
+        "repeated": false
+      }
+    }
+  },
+  "FabricCryptoConfig": {
+    "name": "FabricCryptoConfig",
+    "fields": {
+      "1": {
+        "name": "signatureHashFamily",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "identityIdentifierHashFunction",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "SigningIdentityInfo": {
+    "name": "SigningIdentityInfo",
+    "fields": {
+      "1": {
+        "name": "publicSigner",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "2": {
+        "name": "privateSigner",
+        "kind": "message",
+        "message": "KeyInfo",
+        "repeated": false
+      }
+    }
+  },
+  "KeyInfo": {
+    "name": "KeyInfo",
+    "fields": {
+      "1": {
+        "name": "keyIdentifier",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "keyMaterial",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "FabricOUIdentifier": {
+    "name": "FabricOUIdentifier",
+    "fields": {
+      "1": {
+        "name": "certificate",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "2": {
+        "name": "organizationalUnitIdentifier",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "FabricNodeOUs": {
+    "name": "FabricNodeOUs",
+    "fields": {
+      "1": {
+        "name": "enable",
+        "kind": "bool",
+        "repeated": false
+      },
+      "2": {
+        "name": "clientOuIdentifier",
+        "kind": "message",
+        "message": "FabricOUIdentifier",
+        "repeated": false
+      },
+      "3": {
+        "name": "peerOuIdentifier",
+        "kind": "message",
+        "message": "FabricOUIdentifier",
+        "repeated": false
+      },
+      "4": {
+        "name": "adminOuIdentifier",
+        "kind": "message",
+        "message": "FabricOUIdentifier",
+        "repeated": false
+      },
+      "5": {
+        "name": "ordererOuIdentifier",
+        "kind": "message",
+        "message": "FabricOUIdentifier",
+        "repeated": false
       }
     }
   },
@@ -1550,12 +2217,43 @@ export function codecNames (): Array<[object, string]> {
     [m.OrdererBlockMetadata.codec(), 'OrdererBlockMetadata'],
     [m.BlockchainInfo.codec(), 'BlockchainInfo'],
     [m.BootstrappingSnapshotInfo.codec(), 'BootstrappingSnapshotInfo'],
+    [m.ConfigEnvelope.codec(), 'ConfigEnvelope'],
+    [m.Config.codec(), 'Config'],
+    [m.ConfigUpdateEnvelope.codec(), 'ConfigUpdateEnvelope'],
+    [m.ConfigUpdate.codec(), 'ConfigUpdate'],
+    [m.ConfigGroup.codec(), 'ConfigGroup'],
+    [m.ConfigValue.codec(), 'ConfigValue'],
+    [m.ConfigPolicy.codec(), 'ConfigPolicy'],
+    [m.ConfigSignature.codec(), 'ConfigSignature'],
+    [m.HashingAlgorithm.codec(), 'HashingAlgorithm'],
+    [m.BlockDataHashingStructure.codec(), 'BlockDataHashingStructure'],
+    [m.OrdererAddresses.codec(), 'OrdererAddresses'],
+    [m.Consenter.codec(), 'Consenter'],
+    [m.Orderers.codec(), 'Orderers'],
+    [m.Consortium.codec(), 'Consortium'],
+    [m.Capabilities.codec(), 'Capabilities'],
+    [m.Capability.codec(), 'Capability'],
+    [m.ConsensusType.codec(), 'ConsensusType'],
+    [m.BatchSize.codec(), 'BatchSize'],
+    [m.BatchTimeout.codec(), 'BatchTimeout'],
+    [m.ChannelRestrictions.codec(), 'ChannelRestrictions'],
+    [m.AnchorPeers.codec(), 'AnchorPeers'],
+    [m.AnchorPeer.codec(), 'AnchorPeer'],
+    [m.APIResource.codec(), 'APIResource'],
+    [m.ACLs.codec(), 'ACLs'],
     [m.SerializedIdentity.codec(), 'SerializedIdentity'],
     [m.MSPPrincipal.codec(), 'MSPPrincipal'],
     [m.OrganizationUnit.codec(), 'OrganizationUnit'],
     [m.MSPRole.codec(), 'MSPRole'],
     [m.MSPIdentityAnonymity.codec(), 'MSPIdentityAnonymity'],
     [m.CombinedPrincipal.codec(), 'CombinedPrincipal'],
+    [m.MSPConfig.codec(), 'MSPConfig'],
+    [m.FabricMSPConfig.codec(), 'FabricMSPConfig'],
+    [m.FabricCryptoConfig.codec(), 'FabricCryptoConfig'],
+    [m.SigningIdentityInfo.codec(), 'SigningIdentityInfo'],
+    [m.KeyInfo.codec(), 'KeyInfo'],
+    [m.FabricOUIdentifier.codec(), 'FabricOUIdentifier'],
+    [m.FabricNodeOUs.codec(), 'FabricNodeOUs'],
     [m.BroadcastResponse.codec(), 'BroadcastResponse'],
     [m.SeekNewest.codec(), 'SeekNewest'],
     [m.SeekOldest.codec(), 'SeekOldest'],

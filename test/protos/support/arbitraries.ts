@@ -49,6 +49,7 @@ export function arbMessage (name: string, depth = 0): fc.Arbitrary<Value> {
 function arbField (f: FieldDescriptor, depth: number): fc.Arbitrary<unknown> {
   if (f.map === true) {
     const entry = messageDescriptor(f.message ?? '')
+    if ((entry.fields[2] as FieldDescriptor).kind === 'message' && depth >= MAX_DEPTH) return fc.constant(new Map())
     // google-protobuf JS keeps map entries in a plain object, so it cannot hold '__proto__'.
     const key = arbSingle(entry.fields[1] as FieldDescriptor, depth).filter((k) => k !== '__proto__')
     const value = arbSingle(entry.fields[2] as FieldDescriptor, depth)

@@ -53,6 +53,37 @@ export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
   SeekPosition: orderer.SeekPosition,
   SeekInfo: orderer.SeekInfo,
   DeliverResponse: orderer.DeliverResponse,
+  ConfigEnvelope: common.ConfigEnvelope,
+  Config: common.Config,
+  ConfigUpdateEnvelope: common.ConfigUpdateEnvelope,
+  ConfigUpdate: common.ConfigUpdate,
+  ConfigGroup: common.ConfigGroup,
+  ConfigValue: common.ConfigValue,
+  ConfigPolicy: common.ConfigPolicy,
+  ConfigSignature: common.ConfigSignature,
+  HashingAlgorithm: common.HashingAlgorithm,
+  BlockDataHashingStructure: common.BlockDataHashingStructure,
+  OrdererAddresses: common.OrdererAddresses,
+  Consenter: common.Consenter,
+  Orderers: common.Orderers,
+  Consortium: common.Consortium,
+  Capabilities: common.Capabilities,
+  Capability: common.Capability,
+  ConsensusType: orderer.ConsensusType,
+  BatchSize: orderer.BatchSize,
+  BatchTimeout: orderer.BatchTimeout,
+  ChannelRestrictions: orderer.ChannelRestrictions,
+  AnchorPeers: peer.AnchorPeers,
+  AnchorPeer: peer.AnchorPeer,
+  APIResource: peer.APIResource,
+  ACLs: peer.ACLs,
+  MSPConfig: msp.MSPConfig,
+  FabricMSPConfig: msp.FabricMSPConfig,
+  FabricCryptoConfig: msp.FabricCryptoConfig,
+  SigningIdentityInfo: msp.SigningIdentityInfo,
+  KeyInfo: msp.KeyInfo,
+  FabricOUIdentifier: msp.FabricOUIdentifier,
+  FabricNodeOUs: msp.FabricNodeOUs,
   SerializedIdentity: msp.SerializedIdentity,
   MSPPrincipal: msp.MSPPrincipal,
   OrganizationUnit: msp.OrganizationUnit,
@@ -137,7 +168,8 @@ export function buildReference (name: string, value: Value): ReferenceMessage {
     if (v === undefined) continue
     if (f.map === true) {
       const map = method(msg, `get${f.name}Map`)() as { set: (k: unknown, v: unknown) => void }
-      for (const [k, mv] of v as Map<unknown, unknown>) map.set(k, mv)
+      const valueField = mapValueField(f)
+      for (const [k, mv] of v as Map<unknown, unknown>) map.set(k, toReferenceValue(valueField, mv))
     } else if (f.repeated) {
       method(msg, `set${f.name}List`)((v as unknown[]).map((item) => toReferenceValue(f, item)))
     } else {
@@ -145,6 +177,12 @@ export function buildReference (name: string, value: Value): ReferenceMessage {
     }
   }
   return msg
+}
+
+function mapValueField (f: FieldDescriptor): FieldDescriptor {
+  const value = messageDescriptor(f.message ?? '').fields[2]
+  if (value === undefined) throw new Error(`map ${f.name} has no value field`)
+  return value
 }
 
 function toReferenceValue (f: FieldDescriptor, v: unknown): unknown {
@@ -167,8 +205,9 @@ export function normalizeOurs (name: string, value: Value): Record<string, unkno
   for (const f of Object.values(messageDescriptor(name).fields)) {
     const v = value[f.name]
     if (f.map === true) {
-      const entries = [...(v as Map<string, Uint8Array>).entries()]
-      out[`${f.name.toLowerCase()}map`] = entries.map(([k, mv]) => [k, base64(mv)]).sort(byKey)
+      const valueField = mapValueField(f)
+      const entries = [...(v as Map<string, unknown>).entries()]
+      out[`${f.name.toLowerCase()}map`] = entries.map(([k, mv]) => [k, normalizeOursScalar(valueField, mv)]).sort(byKey)
     } else if (f.repeated) {
       out[`${f.name.toLowerCase()}list`] = (v as unknown[]).map((item) => normalizeOursScalar(f, item))
     } else if (v === undefined) {
@@ -208,8 +247,8 @@ export function normalizeReference (name: string, obj: object): Record<string, u
     if (!lowered.has(key)) throw new Error(`reference ${name} has no field ${key}`)
     const v = lowered.get(key)
     if (f.map === true) {
-      out[key] = (v as Array<[string, Uint8Array | string]>)
-        .map(([k, mv]) => [k, typeof mv === 'string' ? mv : base64(mv)]).sort(byKey)
+      const valueField = mapValueField(f)
+      out[key] = (v as Array<[string, unknown]>).map(([k, mv]) => [k, normalizeReferenceScalar(valueField, mv)]).sort(byKey)
     } else if (f.repeated) {
       out[key] = (v as unknown[]).map((item) => normalizeReferenceScalar(f, item))
     } else {
