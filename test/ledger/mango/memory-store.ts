@@ -4,7 +4,7 @@
  * the planner and executor end to end without IndexedDB.
  */
 import {
-  executeQuery, fullScanPlan, indexEntryKey, parseQuery, planQuery
+  compareStrings, executeQuery, fullScanPlan, indexEntryKey, parseQuery, planQuery
 } from '../../../src/ledger/statedb/mango/index.js'
 import type {
   Candidate, ExecuteOptions, IndexDefinition, JsonValue, KeyRange, QueryPage, QueryPlan
@@ -33,15 +33,15 @@ export class MemoryStore {
     }
   }
 
-  /** Keys in ledger order (Fabric: UTF-8 byte order). */
+  /** Keys in ledger order (Fabric: UTF-8 byte order, which is code point order). */
   sortedKeys (): string[] {
-    return [...this.docs.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    return [...this.docs.keys()].sort(compareStrings)
   }
 
   async * candidates (plan: QueryPlan): AsyncGenerator<Candidate> {
     if (plan.kind === 'scan') {
       for (const key of this.sortedKeys()) {
-        if (plan.startAfterKey !== undefined && Buffer.compare(Buffer.from(key), Buffer.from(plan.startAfterKey)) <= 0) continue
+        if (plan.startAfterKey !== undefined && compareStrings(key, plan.startAfterKey) <= 0) continue
         this.pulled++
         yield { key, doc: this.docs.get(key) }
       }
