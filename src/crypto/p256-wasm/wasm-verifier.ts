@@ -28,7 +28,10 @@ export interface WasmVerifierOptions extends VerifierOptions {
   tableAfterUses?: number
   /** Decoded public keys remembered (LRU), with or without a table. Default 1024. */
   rememberedKeys?: number
-  /** Records per call into WASM; larger batches are split. Default 1024. */
+  /**
+   * Records per call into WASM; larger batches are split. Default 4096 (~1.7 MiB of buffers):
+   * a 500-transaction block with two endorsements each is 1,500 signatures, one call.
+   */
   batchCapacity?: number
   /**
    * Batches with at least this many table-driven records accumulate R in affine coordinates
@@ -58,7 +61,7 @@ export class WasmVerifier implements Verifier {
   constructor (options: WasmVerifierOptions = {}) {
     this.#lowS = options.lowS ?? true
     const keySlots = intOption(options.keyTableSlots, 16, 1, 256, 'keyTableSlots')
-    const batchCapacity = intOption(options.batchCapacity, 1024, 1, 65536, 'batchCapacity')
+    const batchCapacity = intOption(options.batchCapacity, 4096, 1, 65536, 'batchCapacity')
     const tableAfterUses = intOption(options.tableAfterUses, 2, 1, 1_000_000, 'tableAfterUses')
     const rememberedKeys = intOption(options.rememberedKeys, 1024, 1, 1_000_000, 'rememberedKeys')
     this.#ctx = new P256WasmContext({ keySlots, batchCapacity })
