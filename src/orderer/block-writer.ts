@@ -1,4 +1,4 @@
-import { BlockMetadataIndex, LastConfig, Metadata, OrdererBlockMetadata, SignatureHeader, blockHeaderBytes, blockHeaderHash, encode } from '../protos/index.js'
+import { BlockMetadataIndex, LastConfig, Metadata, OrdererBlockMetadata, SignatureHeader, blockDataHash, blockHeaderBytes, blockHeaderHash, decode, encode } from '../protos/index.js'
 import type { Block } from '../protos/index.js'
 import { OrdererError } from './errors.js'
 
@@ -67,6 +67,32 @@ export class BlockWriter {
     this.lastHash = blockHeaderHash(header)
     return block
   }
+
+  /**
+   * Appends a block another orderer already wrote and signed (catch-up after a snapshot, Fabric's
+   * block puller): checked to extend the chain and to match its data hash, kept as it is.
+   * Signatures are the committing peer's to verify against the orderer organizations' policy.
+   */
+  appendPulled (block: Block): Block {
+    const header = block.header
+    if (header === undefined || header.number !== this.lastNumber + 1 || !sameBytes(header.previousHash, this.lastHash)) {
+      throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `pulled block ${String(header?.number)} does not follow block ${this.lastNumber}`)
+    }
+    if (block.data === undefined || !sameBytes(blockDataHash(block.data), header.dataHash)) {
+      throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `pulled block ${header.number} does not match its data hash`)
+    }
+    this.lastConfigIndex = lastConfigIndexOf(block)
+    this.lastNumber = header.number
+    this.lastHash = blockHeaderHash(header)
+    return block
+  }
+}
+
+/** LAST_CONFIG of a block as written above (0 when the slot is empty, as for the genesis block). */
+export function lastConfigIndexOf (block: Block): number {
+  const slot = block.metadata?.metadata[BlockMetadataIndex.LAST_CONFIG]
+  if (slot === undefined || slot.byteLength === 0) return 0
+  return decode(LastConfig, decode(Metadata, slot).value).index
 }
 
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -1,11 +1,11 @@
 import type { AbortOptions } from '../shared/abort.js'
 import type { Clock } from '../shared/clock.js'
 import {
-  Block, BlockMetadataIndex, ChannelHeader, Envelope, HeaderType, LastConfig, Metadata, Payload, Status, blockHeaderHash, decode, encode
+  Block, ChannelHeader, Envelope, HeaderType, Payload, Status, blockHeaderHash, decode, encode
 } from '../protos/index.js'
 import type { BlockHeader } from '../protos/index.js'
 import { BlockCreator } from './block-creator.js'
-import { BlockWriter } from './block-writer.js'
+import { BlockWriter, lastConfigIndexOf } from './block-writer.js'
 import type { BlockSigner, NonceSource } from './block-writer.js'
 import { BlockCutter } from './blockcutter.js'
 import type { BatchConfig } from './blockcutter.js'
@@ -68,7 +68,11 @@ export interface OrderingChainComponents {
   readonly signer: BlockSigner
   readonly nonce?: NonceSource
   readonly filters?: readonly EnvelopeFilter[]
+  /** Fetches blocks [from, to] from other orderers when a Raft snapshot skips them (Fabric's block puller). */
+  readonly puller?: BlockPuller
 }
+
+export type BlockPuller = (from: number, to: number) => Promise<Block[]>
 
 /**
  * One consenter's ordering service for a channel (Fabric etcdraft/chain.go, condensed): Broadcast
@@ -279,13 +283,18 @@ export class OrderingChain {
     return {
       applyEntry: async (entry: Entry) => { await this.applyBlock(entry) },
       applySnapshot: async (snapshot: Snapshot) => {
-        // Fabric's snapshot is the last block; the blocks before it must come from other orderers
-        // (block puller, not wired yet). Genesis snapshots carry no block.
-        if (snapshot.data.byteLength === 0) return
-        const block = decode(Block, snapshot.data)
-        if ((block.header?.number ?? 0) >= this.blocks.length) {
-          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN',
-            `snapshot at block ${String(block.header?.number)} needs blocks from ${this.blocks.length} that this node lacks (no block puller)`)
+        // Fabric's Raft snapshot is the last block; the blocks up to it come from other orderers.
+        if (snapshot.data.byteLength === 0) return // the genesis snapshot
+        const last = decode(Block, snapshot.data)
+        const target = last.header?.number ?? 0
+        if (target < this.blocks.length) return
+        const puller = this.components.puller
+        if (puller === undefined) {
+          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `snapshot at block ${target} needs blocks from ${this.blocks.length}, and there is no block puller`)
+        }
+        for (const block of await puller(this.blocks.length, target)) this.written(this.writer.appendPulled(block))
+        if (this.blocks.length <= target) {
+          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `block puller stopped at ${this.blocks.length - 1}, snapshot is at ${target}`)
         }
       },
       snapshotData: () => encode(Block, this.blocks[this.blocks.length - 1] as Block)
@@ -310,12 +319,15 @@ export class OrderingChain {
       return
     }
     const isConfig = this.isConfigBlock(block)
-    await this.writer.commit(block, { isConfig })
+    this.written(await this.writer.commit(block, { isConfig }))
+    this.flushQueued()
+  }
+
+  private written (block: Block): void {
     this.blocks.push(block)
     const waiters = this.waiters
     this.waiters = []
     for (const wake of waiters) wake()
-    this.flushQueued()
   }
 
   /** Envelopes a new leader held back until its log was applied; ordered as soon as it is. */
@@ -339,9 +351,7 @@ export class OrderingChain {
 
   /** LAST_CONFIG of a block written by Fabric or Weft (for a chain resumed from a ledger tip). */
   static lastConfigIndex (block: Block): number {
-    const slot = block.metadata?.metadata[BlockMetadataIndex.LAST_CONFIG]
-    if (slot === undefined || slot.byteLength === 0) return 0
-    return decode(LastConfig, decode(Metadata, slot).value).index
+    return lastConfigIndexOf(block)
   }
 }
 

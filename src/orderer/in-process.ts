@@ -40,6 +40,8 @@ export class InProcessOrderers {
   readonly chains = new Map<number, OrderingChain>()
   readonly disks = new Map<number, MemoryRaftPersistence>()
   private readonly down = new Set<number>()
+  /** Blocks fetched by consenters that installed a Raft snapshot. */
+  pulledBlocks = 0
   private readonly transport: ChainTransport
 
   private constructor (private readonly init: InProcessOrderersInit) {
@@ -88,7 +90,18 @@ export class InProcessOrderers {
       persistence: this.disks.get(id) as MemoryRaftPersistence,
       signer: init.signerFor(id),
       ...(init.nonce !== undefined ? { nonce: init.nonce } : {}),
-      ...(init.filters !== undefined ? { filters: init.filters } : {})
+      ...(init.filters !== undefined ? { filters: init.filters } : {}),
+      puller: async (from: number, to: number) => {
+        // Any live consenter that has the blocks serves them (Fabric pulls from the other orderers).
+        for (const [other, source] of this.chains) {
+          if (other === id || this.down.has(other) || source.height <= to) continue
+          const blocks: Block[] = []
+          for (let n = from; n <= to; n++) blocks.push(source.block(n) as Block)
+          this.pulledBlocks += blocks.length
+          return blocks
+        }
+        return []
+      }
     })
     this.chains.set(id, chain)
     this.down.delete(id)

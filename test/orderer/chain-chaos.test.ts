@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_BATCH_CONFIG } from '../../src/orderer/blockcutter.js'
 import { InProcessOrderers } from '../../src/orderer/in-process.js'
+import { DEFAULT_ETCDRAFT_OPTIONS } from '../../src/orderer/raft/config.js'
 import type { LinkPolicy } from '../../src/orderer/in-process.js'
 import { seededRandom } from '../../src/orderer/raft/random.js'
 import { ChannelHeader, Envelope, HeaderType, Payload, blockDataHash, blockHeaderHash, encode, newBlock } from '../../src/protos/index.js'
@@ -23,7 +24,7 @@ function genesis (): Block {
   return block
 }
 
-const stats = { leaders: 0, blocks: 0, crashes: 0 }
+const stats = { leaders: 0, blocks: 0, crashes: 0, pulled: 0 }
 const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
 
 /**
@@ -55,6 +56,8 @@ async function runSeed (seed: number): Promise<string | undefined> {
     seed,
     links,
     batch: { ...DEFAULT_BATCH_CONFIG, maxMessageCount: 5 },
+    // Half the seeds snapshot every ~2 KiB, so lagging consenters install snapshots and pull blocks.
+    options: { ...DEFAULT_ETCDRAFT_OPTIONS, snapshotIntervalSize: seed % 2 === 0 ? 2048 : DEFAULT_ETCDRAFT_OPTIONS.snapshotIntervalSize },
     signerFor: id => ({ serialize: () => text.encode(`orderer${id}`), sign: async () => new Uint8Array([id]) }),
     nonce: () => new Uint8Array(24)
   })
@@ -112,6 +115,7 @@ async function runSeed (seed: number): Promise<string | undefined> {
       if (everywhere) {
         stats.leaders += leaders.size
         stats.blocks += Math.max(...[...net.chains.values()].map(c => c.height))
+        stats.pulled += net.pulledBlocks
         return undefined
       }
     }
@@ -133,5 +137,6 @@ describe('ordering service under faults (deterministic)', () => {
     expect(stats.leaders).toBeGreaterThan(SEEDS * 1.5)
     expect(stats.crashes).toBeGreaterThan(SEEDS)
     expect(stats.blocks).toBeGreaterThan(SEEDS * 5)
+    expect(stats.pulled).toBeGreaterThan(0)
   })
 })
