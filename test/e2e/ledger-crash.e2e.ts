@@ -1,6 +1,7 @@
 // The ledger survives a real browser kill mid-commit: a page commits blocks to IndexedDB in a loop,
 // the Chromium process gets SIGKILL at a random moment (commits and compactions in flight), and
 // after relaunching on the same profile the ledger holds exactly a prefix of the chain and goes on.
+// And a quota shrunk through CDP makes commits fail with LEDGER_QUOTA_EXCEEDED, then resume.
 // The page code is test/ledger/crash-page.ts, bundled here with esbuild (owned by the ledger helper).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -36,17 +37,47 @@ async function kill (l: Launched): Promise<void> {
   await exited
 }
 
+async function sitePage (): Promise<{ dir: string, site: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'weft-ledger-crash-'))
+  const site = join(dir, 'site')
+  await build({
+    entryPoints: [fileURLToPath(new URL('../ledger/crash-page.ts', import.meta.url))],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(site, 'main.js'), logLevel: 'error'
+  })
+  await writeFile(join(site, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="main.js"></script>')
+  return { dir, site }
+}
+
 describe('ledger crash safety in real Chromium', () => {
+  it('a full disk (quota shrunk through CDP) gives LEDGER_QUOTA_EXCEEDED, the ledger stays readable, commit resumes', async () => {
+    const { dir, site } = await sitePage()
+    const server = await startStaticServer({ root: site, host: '127.0.0.1', port: 0 })
+    const userDataDir = join(dir, 'profile')
+    const l = await launch(inject('chromiumPath'), userDataDir)
+    try {
+      const page = await l.browser.contexts()[0]!.newPage()
+      await page.goto(server.url)
+      await page.waitForFunction(() => window.ledgerCrash !== undefined)
+      const cdp = await page.context().newCDPSession(page)
+      const origin = new URL(server.url).origin
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2 * 1024 * 1024 })
+      const full = await page.evaluate(async () => await window.ledgerCrash!.fillUntilQuota())
+      expect(full.code).toBe('LEDGER_QUOTA_EXCEEDED')
+      expect(full.height).toBeGreaterThan(0)
+      expect(full.readable).toBe(true)
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin })
+      expect(await page.evaluate(async () => await window.ledgerCrash!.resume())).toBe(full.height + 1)
+    } finally {
+      await kill(l)
+      await server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it('keeps exactly a prefix of the chain across SIGKILL mid-commit, three times', async () => {
     const executablePath = inject('chromiumPath')
-    const dir = await mkdtemp(join(tmpdir(), 'weft-ledger-crash-'))
+    const { dir, site } = await sitePage()
     const profile = join(dir, 'profile')
-    const site = join(dir, 'site')
-    await build({
-      entryPoints: [fileURLToPath(new URL('../ledger/crash-page.ts', import.meta.url))],
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(site, 'main.js'), logLevel: 'error'
-    })
-    await writeFile(join(site, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="main.js"></script>')
     const server = await startStaticServer({ root: site, host: '127.0.0.1', port: 0 })
     let committedTotal = -1
     try {

@@ -52,11 +52,13 @@ declare global {
       committed: number
       run: () => Promise<void>
       verify: () => Promise<{ height: number, ok: boolean, problems: string[] }>
+      fillUntilQuota: () => Promise<{ height: number, code: string, readable: boolean }>
+      resume: () => Promise<number>
     }
   }
 }
 
-const api = {
+const api: Omit<NonNullable<Window['ledgerCrash']>, 'fillUntilQuota' | 'resume'> = {
   committed: -1,
   /** Commits blocks forever (until the browser dies). */
   async run (): Promise<void> {
@@ -98,4 +100,34 @@ const api = {
   }
 }
 
-window.ledgerCrash = api
+let quotaLedger: KvLedger | undefined
+let quotaPrev: Uint8Array = new Uint8Array(0)
+
+/** Commits until storage refuses; checks the refusal is typed and the ledger still reads. */
+async function fillUntilQuota (): Promise<{ height: number, code: string, readable: boolean }> {
+  quotaLedger = await KvLedger.open({ channelId: 'quota', storage: idbKvStoreFactory(), stateDb: { compactAfterBlocks: 0 } })
+  for (let n = 0; n < 10_000; n++) {
+    const block = blockAt(n, quotaPrev)
+    try {
+      await quotaLedger.commit(block, new Array<number>(TXS).fill(0))
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? String(err)
+      const height = quotaLedger.getChainInfo().height
+      const last = await quotaLedger.newQueryExecutor().getState('cc', 'last')
+      return { height, code, readable: last !== undefined && dec.decode(last) === String(height - 1) }
+    }
+    quotaPrev = blockHeaderHash(block.header!)
+  }
+  return { height: quotaLedger.getChainInfo().height, code: 'never refused', readable: false }
+}
+
+/** After the quota was raised: the refused block commits. */
+async function resume (): Promise<number> {
+  const ledger = quotaLedger as KvLedger
+  const n = ledger.getChainInfo().height
+  await ledger.commit(blockAt(n, quotaPrev), new Array<number>(TXS).fill(0))
+  return ledger.getChainInfo().height
+}
+
+// The same object (not a copy): the Node side polls `committed` as run() advances it.
+window.ledgerCrash = Object.assign(api, { fillUntilQuota, resume })
