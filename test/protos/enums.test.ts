@@ -66,7 +66,8 @@ describe('enums nested in messages match Fabric\'s', () => {
     ['TxPvtReadWriteSet', 'dataModel', ledger.rwset.TxReadWriteSet.DataModel],
     ['SeekInfo', 'behavior', orderer.SeekInfo.SeekBehavior],
     ['SeekInfo', 'errorResponse', orderer.SeekInfo.SeekErrorResponse],
-    ['SeekInfo', 'contentType', orderer.SeekInfo.SeekContentType]
+    ['SeekInfo', 'contentType', orderer.SeekInfo.SeekContentType],
+    ['ConsensusType', 'state', orderer.ConsensusType.State]
   ])('%s.%s', (message, field, theirs) => {
     expect({ ...enumOf(message, field) }).toEqual({ ...theirs })
   })

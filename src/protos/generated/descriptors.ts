@@ -801,6 +801,877 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
       }
     }
   },
+  "CollectionConfigPackage": {
+    "name": "CollectionConfigPackage",
+    "fields": {
+      "1": {
+        "name": "config",
+        "kind": "message",
+        "message": "CollectionConfig",
+        "repeated": true
+      }
+    }
+  },
+  "CollectionConfig": {
+    "name": "CollectionConfig",
+    "fields": {
+      "1": {
+        "name": "staticCollectionConfig",
+        "kind": "message",
+        "message": "StaticCollectionConfig",
+        "repeated": false,
+        "oneof": "payload"
+      }
+    }
+  },
+  "StaticCollectionConfig": {
+    "name": "StaticCollectionConfig",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "memberOrgsPolicy",
+        "kind": "message",
+        "message": "CollectionPolicyConfig",
+        "repeated": false
+      },
+      "3": {
+        "name": "requiredPeerCount",
+        "kind": "int32",
+        "repeated": false
+      },
+      "4": {
+        "name": "maximumPeerCount",
+        "kind": "int32",
+        "repeated": false
+      },
+      "5": {
+        "name": "blockToLive",
+        "kind": "uint64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "6": {
+        "name": "memberOnlyRead",
+        "kind": "bool",
+        "repeated": false
+      },
+      "7": {
+        "name": "memberOnlyWrite",
+        "kind": "bool",
+        "repeated": false
+      },
+      "8": {
+        "name": "endorsementPolicy",
+        "kind": "message",
+        "message": "ApplicationPolicy",
+        "repeated": false
+      }
+    }
+  },
+  "CollectionPolicyConfig": {
+    "name": "CollectionPolicyConfig",
+    "fields": {
+      "1": {
+        "name": "signaturePolicy",
+        "kind": "message",
+        "message": "SignaturePolicyEnvelope",
+        "repeated": false,
+        "oneof": "payload"
+      }
+    }
+  },
+  "ChaincodeEndorsementInfo": {
+    "name": "ChaincodeEndorsementInfo",
+    "fields": {
+      "1": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      },
+      "3": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ChaincodeValidationInfo": {
+    "name": "ChaincodeValidationInfo",
+    "fields": {
+      "1": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "StateMetadata": {
+    "name": "StateMetadata",
+    "fields": {
+      "1": {
+        "name": "datatype",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "fields",
+        "kind": "string",
+        "repeated": true
+      }
+    }
+  },
+  "StateData": {
+    "name": "StateData",
+    "fields": {
+      "1": {
+        "name": "Int64",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "Bytes",
+        "kind": "bytes",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "3": {
+        "name": "String",
+        "kind": "string",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
+  "InstallChaincodeArgs": {
+    "name": "InstallChaincodeArgs",
+    "fields": {
+      "1": {
+        "name": "chaincodeInstallPackage",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "InstallChaincodeResult": {
+    "name": "InstallChaincodeResult",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "label",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "QueryInstalledChaincodeArgs": {
+    "name": "QueryInstalledChaincodeArgs",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "QueryInstalledChaincodeResult.referencesEntry": {
+    "name": "QueryInstalledChaincodeResult.referencesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "QueryInstalledChaincodeResult.References"
+      }
+    }
+  },
+  "QueryInstalledChaincodeResult": {
+    "name": "QueryInstalledChaincodeResult",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "label",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "references",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "QueryInstalledChaincodeResult.referencesEntry"
+      }
+    }
+  },
+  "QueryInstalledChaincodeResult.References": {
+    "name": "QueryInstalledChaincodeResult.References",
+    "fields": {
+      "1": {
+        "name": "chaincodes",
+        "kind": "message",
+        "message": "QueryInstalledChaincodeResult.Chaincode",
+        "repeated": true
+      }
+    }
+  },
+  "QueryInstalledChaincodeResult.Chaincode": {
+    "name": "QueryInstalledChaincodeResult.Chaincode",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "GetInstalledChaincodePackageArgs": {
+    "name": "GetInstalledChaincodePackageArgs",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "GetInstalledChaincodePackageResult": {
+    "name": "GetInstalledChaincodePackageResult",
+    "fields": {
+      "1": {
+        "name": "chaincodeInstallPackage",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "QueryInstalledChaincodesArgs": {
+    "name": "QueryInstalledChaincodesArgs",
+    "fields": {}
+  },
+  "QueryInstalledChaincodesResult": {
+    "name": "QueryInstalledChaincodesResult",
+    "fields": {
+      "1": {
+        "name": "installedChaincodes",
+        "kind": "message",
+        "message": "QueryInstalledChaincodesResult.InstalledChaincode",
+        "repeated": true
+      }
+    }
+  },
+  "QueryInstalledChaincodesResult.InstalledChaincode.referencesEntry": {
+    "name": "QueryInstalledChaincodesResult.InstalledChaincode.referencesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "QueryInstalledChaincodesResult.References"
+      }
+    }
+  },
+  "QueryInstalledChaincodesResult.InstalledChaincode": {
+    "name": "QueryInstalledChaincodesResult.InstalledChaincode",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "label",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "references",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "QueryInstalledChaincodesResult.InstalledChaincode.referencesEntry"
+      }
+    }
+  },
+  "QueryInstalledChaincodesResult.References": {
+    "name": "QueryInstalledChaincodesResult.References",
+    "fields": {
+      "1": {
+        "name": "chaincodes",
+        "kind": "message",
+        "message": "QueryInstalledChaincodesResult.Chaincode",
+        "repeated": true
+      }
+    }
+  },
+  "QueryInstalledChaincodesResult.Chaincode": {
+    "name": "QueryInstalledChaincodesResult.Chaincode",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ApproveChaincodeDefinitionForMyOrgArgs": {
+    "name": "ApproveChaincodeDefinitionForMyOrgArgs",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "6": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "8": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      },
+      "9": {
+        "name": "source",
+        "kind": "message",
+        "message": "ChaincodeSource",
+        "repeated": false
+      }
+    }
+  },
+  "ChaincodeSource": {
+    "name": "ChaincodeSource",
+    "fields": {
+      "1": {
+        "name": "unavailable",
+        "kind": "message",
+        "message": "ChaincodeSource.Unavailable",
+        "repeated": false,
+        "oneof": "Type"
+      },
+      "2": {
+        "name": "localPackage",
+        "kind": "message",
+        "message": "ChaincodeSource.Local",
+        "repeated": false,
+        "oneof": "Type"
+      }
+    }
+  },
+  "ChaincodeSource.Unavailable": {
+    "name": "ChaincodeSource.Unavailable",
+    "fields": {}
+  },
+  "ChaincodeSource.Local": {
+    "name": "ChaincodeSource.Local",
+    "fields": {
+      "1": {
+        "name": "packageId",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "ApproveChaincodeDefinitionForMyOrgResult": {
+    "name": "ApproveChaincodeDefinitionForMyOrgResult",
+    "fields": {}
+  },
+  "CommitChaincodeDefinitionArgs": {
+    "name": "CommitChaincodeDefinitionArgs",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "6": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "8": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      }
+    }
+  },
+  "CommitChaincodeDefinitionResult": {
+    "name": "CommitChaincodeDefinitionResult",
+    "fields": {}
+  },
+  "CheckCommitReadinessArgs": {
+    "name": "CheckCommitReadinessArgs",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "6": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "8": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      }
+    }
+  },
+  "CheckCommitReadinessResult.approvalsEntry": {
+    "name": "CheckCommitReadinessResult.approvalsEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "bool"
+      }
+    }
+  },
+  "CheckCommitReadinessResult.mismatchesEntry": {
+    "name": "CheckCommitReadinessResult.mismatchesEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "message",
+        "message": "CheckCommitReadinessResult.Mismatches"
+      }
+    }
+  },
+  "CheckCommitReadinessResult": {
+    "name": "CheckCommitReadinessResult",
+    "fields": {
+      "1": {
+        "name": "approvals",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "CheckCommitReadinessResult.approvalsEntry"
+      },
+      "2": {
+        "name": "mismatches",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "CheckCommitReadinessResult.mismatchesEntry"
+      }
+    }
+  },
+  "CheckCommitReadinessResult.Mismatches": {
+    "name": "CheckCommitReadinessResult.Mismatches",
+    "fields": {
+      "1": {
+        "name": "items",
+        "kind": "string",
+        "repeated": true
+      }
+    }
+  },
+  "QueryApprovedChaincodeDefinitionArgs": {
+    "name": "QueryApprovedChaincodeDefinitionArgs",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      }
+    }
+  },
+  "QueryApprovedChaincodeDefinitionResult": {
+    "name": "QueryApprovedChaincodeDefinitionResult",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "6": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "7": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      },
+      "8": {
+        "name": "source",
+        "kind": "message",
+        "message": "ChaincodeSource",
+        "repeated": false
+      }
+    }
+  },
+  "QueryApprovedChaincodeDefinitionsArgs": {
+    "name": "QueryApprovedChaincodeDefinitionsArgs",
+    "fields": {}
+  },
+  "QueryApprovedChaincodeDefinitionsResult": {
+    "name": "QueryApprovedChaincodeDefinitionsResult",
+    "fields": {
+      "1": {
+        "name": "approvedChaincodeDefinitions",
+        "kind": "message",
+        "message": "QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition",
+        "repeated": true
+      }
+    }
+  },
+  "QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition": {
+    "name": "QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "3": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "6": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "8": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      },
+      "9": {
+        "name": "source",
+        "kind": "message",
+        "message": "ChaincodeSource",
+        "repeated": false
+      }
+    }
+  },
+  "QueryChaincodeDefinitionArgs": {
+    "name": "QueryChaincodeDefinitionArgs",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      }
+    }
+  },
+  "QueryChaincodeDefinitionResult.approvalsEntry": {
+    "name": "QueryChaincodeDefinitionResult.approvalsEntry",
+    "fields": {
+      "1": {
+        "name": "key",
+        "repeated": false,
+        "kind": "string"
+      },
+      "2": {
+        "name": "value",
+        "repeated": false,
+        "kind": "bool"
+      }
+    }
+  },
+  "QueryChaincodeDefinitionResult": {
+    "name": "QueryChaincodeDefinitionResult",
+    "fields": {
+      "1": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "2": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "6": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "7": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      },
+      "8": {
+        "name": "approvals",
+        "kind": "message",
+        "repeated": true,
+        "map": true,
+        "message": "QueryChaincodeDefinitionResult.approvalsEntry"
+      }
+    }
+  },
+  "QueryChaincodeDefinitionsArgs": {
+    "name": "QueryChaincodeDefinitionsArgs",
+    "fields": {}
+  },
+  "QueryChaincodeDefinitionsResult": {
+    "name": "QueryChaincodeDefinitionsResult",
+    "fields": {
+      "1": {
+        "name": "chaincodeDefinitions",
+        "kind": "message",
+        "message": "QueryChaincodeDefinitionsResult.ChaincodeDefinition",
+        "repeated": true
+      }
+    }
+  },
+  "QueryChaincodeDefinitionsResult.ChaincodeDefinition": {
+    "name": "QueryChaincodeDefinitionsResult.ChaincodeDefinition",
+    "fields": {
+      "1": {
+        "name": "name",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "sequence",
+        "kind": "int64",
+        "repeated": false,
+        "safeNumber": true
+      },
+      "3": {
+        "name": "version",
+        "kind": "string",
+        "repeated": false
+      },
+      "4": {
+        "name": "endorsementPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "5": {
+        "name": "validationPlugin",
+        "kind": "string",
+        "repeated": false
+      },
+      "6": {
+        "name": "validationParameter",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "7": {
+        "name": "collections",
+        "kind": "message",
+        "message": "CollectionConfigPackage",
+        "repeated": false
+      },
+      "8": {
+        "name": "initRequired",
+        "kind": "bool",
+        "repeated": false
+      }
+    }
+  },
   "SerializedIdentity": {
     "name": "SerializedIdentity",
     "fields": {
@@ -2241,6 +3112,47 @@ export function codecNames (): Array<[object, string]> {
     [m.AnchorPeer.codec(), 'AnchorPeer'],
     [m.APIResource.codec(), 'APIResource'],
     [m.ACLs.codec(), 'ACLs'],
+    [m.CollectionConfigPackage.codec(), 'CollectionConfigPackage'],
+    [m.CollectionConfig.codec(), 'CollectionConfig'],
+    [m.StaticCollectionConfig.codec(), 'StaticCollectionConfig'],
+    [m.CollectionPolicyConfig.codec(), 'CollectionPolicyConfig'],
+    [m.ChaincodeEndorsementInfo.codec(), 'ChaincodeEndorsementInfo'],
+    [m.ChaincodeValidationInfo.codec(), 'ChaincodeValidationInfo'],
+    [m.StateMetadata.codec(), 'StateMetadata'],
+    [m.StateData.codec(), 'StateData'],
+    [m.InstallChaincodeArgs.codec(), 'InstallChaincodeArgs'],
+    [m.InstallChaincodeResult.codec(), 'InstallChaincodeResult'],
+    [m.QueryInstalledChaincodeArgs.codec(), 'QueryInstalledChaincodeArgs'],
+    [m.QueryInstalledChaincodeResult.codec(), 'QueryInstalledChaincodeResult'],
+    [m.QueryInstalledChaincodeResult.References.codec(), 'QueryInstalledChaincodeResult.References'],
+    [m.QueryInstalledChaincodeResult.Chaincode.codec(), 'QueryInstalledChaincodeResult.Chaincode'],
+    [m.GetInstalledChaincodePackageArgs.codec(), 'GetInstalledChaincodePackageArgs'],
+    [m.GetInstalledChaincodePackageResult.codec(), 'GetInstalledChaincodePackageResult'],
+    [m.QueryInstalledChaincodesArgs.codec(), 'QueryInstalledChaincodesArgs'],
+    [m.QueryInstalledChaincodesResult.codec(), 'QueryInstalledChaincodesResult'],
+    [m.QueryInstalledChaincodesResult.InstalledChaincode.codec(), 'QueryInstalledChaincodesResult.InstalledChaincode'],
+    [m.QueryInstalledChaincodesResult.References.codec(), 'QueryInstalledChaincodesResult.References'],
+    [m.QueryInstalledChaincodesResult.Chaincode.codec(), 'QueryInstalledChaincodesResult.Chaincode'],
+    [m.ApproveChaincodeDefinitionForMyOrgArgs.codec(), 'ApproveChaincodeDefinitionForMyOrgArgs'],
+    [m.ChaincodeSource.codec(), 'ChaincodeSource'],
+    [m.ChaincodeSource.Unavailable.codec(), 'ChaincodeSource.Unavailable'],
+    [m.ChaincodeSource.Local.codec(), 'ChaincodeSource.Local'],
+    [m.ApproveChaincodeDefinitionForMyOrgResult.codec(), 'ApproveChaincodeDefinitionForMyOrgResult'],
+    [m.CommitChaincodeDefinitionArgs.codec(), 'CommitChaincodeDefinitionArgs'],
+    [m.CommitChaincodeDefinitionResult.codec(), 'CommitChaincodeDefinitionResult'],
+    [m.CheckCommitReadinessArgs.codec(), 'CheckCommitReadinessArgs'],
+    [m.CheckCommitReadinessResult.codec(), 'CheckCommitReadinessResult'],
+    [m.CheckCommitReadinessResult.Mismatches.codec(), 'CheckCommitReadinessResult.Mismatches'],
+    [m.QueryApprovedChaincodeDefinitionArgs.codec(), 'QueryApprovedChaincodeDefinitionArgs'],
+    [m.QueryApprovedChaincodeDefinitionResult.codec(), 'QueryApprovedChaincodeDefinitionResult'],
+    [m.QueryApprovedChaincodeDefinitionsArgs.codec(), 'QueryApprovedChaincodeDefinitionsArgs'],
+    [m.QueryApprovedChaincodeDefinitionsResult.codec(), 'QueryApprovedChaincodeDefinitionsResult'],
+    [m.QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition.codec(), 'QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition'],
+    [m.QueryChaincodeDefinitionArgs.codec(), 'QueryChaincodeDefinitionArgs'],
+    [m.QueryChaincodeDefinitionResult.codec(), 'QueryChaincodeDefinitionResult'],
+    [m.QueryChaincodeDefinitionsArgs.codec(), 'QueryChaincodeDefinitionsArgs'],
+    [m.QueryChaincodeDefinitionsResult.codec(), 'QueryChaincodeDefinitionsResult'],
+    [m.QueryChaincodeDefinitionsResult.ChaincodeDefinition.codec(), 'QueryChaincodeDefinitionsResult.ChaincodeDefinition'],
     [m.SerializedIdentity.codec(), 'SerializedIdentity'],
     [m.MSPPrincipal.codec(), 'MSPPrincipal'],
     [m.OrganizationUnit.codec(), 'OrganizationUnit'],

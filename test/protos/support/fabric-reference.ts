@@ -18,6 +18,7 @@ export interface ReferenceClass {
 }
 
 const kvrwset = ledger.rwset.kvrwset
+const lifecycle = peer.lifecycle
 
 /**
  * google.protobuf.Timestamp's class, taken from a parsed ChannelHeader (fabric-protos does not
@@ -136,7 +137,48 @@ export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
   Version: kvrwset.Version,
   RangeQueryInfo: kvrwset.RangeQueryInfo,
   QueryReads: kvrwset.QueryReads,
-  QueryReadsMerkleSummary: kvrwset.QueryReadsMerkleSummary
+  QueryReadsMerkleSummary: kvrwset.QueryReadsMerkleSummary,
+  CollectionConfigPackage: peer.CollectionConfigPackage,
+  CollectionConfig: peer.CollectionConfig,
+  StaticCollectionConfig: peer.StaticCollectionConfig,
+  CollectionPolicyConfig: peer.CollectionPolicyConfig,
+  ChaincodeEndorsementInfo: lifecycle.ChaincodeEndorsementInfo,
+  ChaincodeValidationInfo: lifecycle.ChaincodeValidationInfo,
+  StateMetadata: lifecycle.StateMetadata,
+  StateData: lifecycle.StateData,
+  InstallChaincodeArgs: lifecycle.InstallChaincodeArgs,
+  InstallChaincodeResult: lifecycle.InstallChaincodeResult,
+  QueryInstalledChaincodeArgs: lifecycle.QueryInstalledChaincodeArgs,
+  QueryInstalledChaincodeResult: lifecycle.QueryInstalledChaincodeResult,
+  'QueryInstalledChaincodeResult.References': lifecycle.QueryInstalledChaincodeResult.References,
+  'QueryInstalledChaincodeResult.Chaincode': lifecycle.QueryInstalledChaincodeResult.Chaincode,
+  GetInstalledChaincodePackageArgs: lifecycle.GetInstalledChaincodePackageArgs,
+  GetInstalledChaincodePackageResult: lifecycle.GetInstalledChaincodePackageResult,
+  QueryInstalledChaincodesArgs: lifecycle.QueryInstalledChaincodesArgs,
+  QueryInstalledChaincodesResult: lifecycle.QueryInstalledChaincodesResult,
+  'QueryInstalledChaincodesResult.InstalledChaincode': lifecycle.QueryInstalledChaincodesResult.InstalledChaincode,
+  'QueryInstalledChaincodesResult.References': lifecycle.QueryInstalledChaincodesResult.References,
+  'QueryInstalledChaincodesResult.Chaincode': lifecycle.QueryInstalledChaincodesResult.Chaincode,
+  ApproveChaincodeDefinitionForMyOrgArgs: lifecycle.ApproveChaincodeDefinitionForMyOrgArgs,
+  ChaincodeSource: lifecycle.ChaincodeSource,
+  'ChaincodeSource.Unavailable': lifecycle.ChaincodeSource.Unavailable,
+  'ChaincodeSource.Local': lifecycle.ChaincodeSource.Local,
+  ApproveChaincodeDefinitionForMyOrgResult: lifecycle.ApproveChaincodeDefinitionForMyOrgResult,
+  CommitChaincodeDefinitionArgs: lifecycle.CommitChaincodeDefinitionArgs,
+  CommitChaincodeDefinitionResult: lifecycle.CommitChaincodeDefinitionResult,
+  CheckCommitReadinessArgs: lifecycle.CheckCommitReadinessArgs,
+  CheckCommitReadinessResult: lifecycle.CheckCommitReadinessResult,
+  'CheckCommitReadinessResult.Mismatches': lifecycle.CheckCommitReadinessResult.Mismatches,
+  QueryApprovedChaincodeDefinitionArgs: lifecycle.QueryApprovedChaincodeDefinitionArgs,
+  QueryApprovedChaincodeDefinitionResult: lifecycle.QueryApprovedChaincodeDefinitionResult,
+  QueryApprovedChaincodeDefinitionsArgs: lifecycle.QueryApprovedChaincodeDefinitionsArgs,
+  QueryApprovedChaincodeDefinitionsResult: lifecycle.QueryApprovedChaincodeDefinitionsResult,
+  'QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition': lifecycle.QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition,
+  QueryChaincodeDefinitionArgs: lifecycle.QueryChaincodeDefinitionArgs,
+  QueryChaincodeDefinitionResult: lifecycle.QueryChaincodeDefinitionResult,
+  QueryChaincodeDefinitionsArgs: lifecycle.QueryChaincodeDefinitionsArgs,
+  QueryChaincodeDefinitionsResult: lifecycle.QueryChaincodeDefinitionsResult,
+  'QueryChaincodeDefinitionsResult.ChaincodeDefinition': lifecycle.QueryChaincodeDefinitionsResult.ChaincodeDefinition
 }
 
 export function referenceClass (name: string): ReferenceClass {
@@ -211,8 +253,9 @@ export function normalizeOurs (name: string, value: Value): Record<string, unkno
     } else if (f.repeated) {
       out[`${f.name.toLowerCase()}list`] = (v as unknown[]).map((item) => normalizeOursScalar(f, item))
     } else if (v === undefined) {
-      // google-protobuf reports unset messages and unset oneof members as undefined.
-      out[f.name.toLowerCase()] = f.kind === 'message' || f.oneof !== undefined ? undefined : defaultOf(f)
+      // google-protobuf reports unset messages and unset oneof members as undefined, except
+      // oneof bytes, which its toObject() reads through getX_asB64() and so reports as ''.
+      out[f.name.toLowerCase()] = f.kind === 'message' || (f.oneof !== undefined && f.kind !== 'bytes') ? undefined : defaultOf(f)
     } else {
       out[f.name.toLowerCase()] = normalizeOursScalar(f, v)
     }
