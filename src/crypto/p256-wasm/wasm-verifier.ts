@@ -21,7 +21,8 @@ export interface WasmVerifierOptions extends VerifierOptions {
   /**
    * Public keys whose comb tables stay in WASM memory (LRU). Each costs 510 KiB (allocated
    * when first filled) and ~10 ms to build; endorser and orderer keys recur, so a handful
-   * covers a channel. Default 16.
+   * covers a channel. Default 32 (≤ 16 MiB, only as keys arrive). With more recurring keys
+   * than slots, every batch rebuilds some tables (~10 ms each): size it to the network.
    */
   keyTableSlots?: number
   /** A key gets a table on its n-th use (uses within one batch count). Default 2. */
@@ -60,7 +61,7 @@ export class WasmVerifier implements Verifier {
 
   constructor (options: WasmVerifierOptions = {}) {
     this.#lowS = options.lowS ?? true
-    const keySlots = intOption(options.keyTableSlots, 16, 1, 256, 'keyTableSlots')
+    const keySlots = intOption(options.keyTableSlots, 32, 1, 256, 'keyTableSlots')
     const batchCapacity = intOption(options.batchCapacity, 4096, 1, 65536, 'batchCapacity')
     const tableAfterUses = intOption(options.tableAfterUses, 2, 1, 1_000_000, 'tableAfterUses')
     const rememberedKeys = intOption(options.rememberedKeys, 1024, 1, 1_000_000, 'rememberedKeys')
