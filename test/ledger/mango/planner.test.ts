@@ -67,6 +67,21 @@ describe('planQuery: index choice', () => {
     expect(asIndex(plan({ docType: 'a', owner: 'b' }, [byDocTypeOwner])).ordered).toBe(true)
   })
 
+  it('streams Fabric\'s marbles query: index [size, docType, owner], docType and owner fixed, sort by size desc', async () => {
+    const marbles = planQ({ selector: { docType: 'marble', owner: 'tom' }, sort: [{ size: 'desc' }], use_index: '_design/indexSizeSortDoc' })
+    expect(marbles).toMatchObject({ kind: 'index', index: bySizeDesc, ordered: true, reverse: true })
+    const store = new MemoryStore([bySizeDesc])
+    for (let i = 0; i < 300; i++) store.put(`marble${i}`, { docType: i % 10 === 0 ? 'owner' : 'marble', owner: ['tom', 'jerry'][i % 2] as string, size: i % 50 })
+    const q = '{"selector":{"docType":"marble","owner":"tom"},"sort":[{"size":"desc"}],"use_index":"_design/indexSizeSortDoc"}'
+    const all = (await store.query(q)).page.results
+    const first = await store.query(q, { pageSize: 5 })
+    expect(first.page.results).toEqual(all.slice(0, 5))
+    expect(store.pulled).toBeLessThan(20) // not the whole index: stops once the page is full
+    const second = await store.query(q, { pageSize: 5, bookmark: first.page.bookmark })
+    expect(second.page.results).toEqual(all.slice(5, 10))
+    expect(store.pulled).toBeLessThan(20) // resumes right after the bookmark
+  })
+
   it('can use an index on _id (every document has its key) and range over it', () => {
     const byTypeAndId = idx('{"index":{"fields":["docType","_id"]},"name":"tid"}')
     const p = asIndex(plan({ docType: 'asset', _id: { $gte: 'asset5' } }, [byTypeAndId]))

@@ -223,7 +223,6 @@ function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkSta
   }
   const columns = index.fields.map(f => pathKey(f.path))
   const covered = new Set<Selector>()
-  const eqColumns = new Set<string>()
   let prefix = ''
   let empty = false
   let column = 0
@@ -235,7 +234,6 @@ function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkSta
     const first = values[0] as JsonValue
     if (values.some(v => compareJson(v, first) !== 0)) empty = true // a = 1 and a = 2
     for (const s of eqs) covered.add(s)
-    eqColumns.add(columns[column] as string)
     prefix += encodeIndexValue(first)
   }
   let lower: Bound = { key: prefix, open: false }
@@ -254,16 +252,25 @@ function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkSta
     }
     if (ranged) constrained++
   }
-  // Index order within the range: constant $eq columns, then the other columns, then the key.
-  // Result order: sort fields, then the key. Same order when the sort fields that are not
-  // constant are exactly the remaining columns.
-  const restColumns = columns.filter(k => !eqColumns.has(k))
-  const sortColumns = query.sort.map(s => pathKey(s.path)).filter(k => !eqColumns.has(k))
+  // Index order within the range: by every column, then the key. Result order: by the sort
+  // fields, then the key. Among matching documents a column with an $eq condition (leading or
+  // not: the residual still checks the latter) is constant, so the two orders agree when the
+  // sort fields, minus constant ones, are exactly the non-constant columns in index order.
+  // (Fabric's marbles: index [size, docType, owner], docType and owner fixed, sort by size.)
+  const eqValue = new Map<string, JsonValue>()
+  for (const [k, conds] of byField) {
+    const eq = conds.find(c => c.condition.op === '$eq')
+    if (eq !== undefined) eqValue.set(k, (eq.condition as { value: JsonValue }).value)
+  }
+  const restColumns = columns.filter(k => !eqValue.has(k))
+  const sortColumns = query.sort.map(s => pathKey(s.path)).filter(k => !eqValue.has(k))
   const ordered = restColumns.length === sortColumns.length && restColumns.every((k, i) => k === sortColumns[i])
   if (ordered && resume !== undefined) {
-    // The bookmarked document's own entry key; the page resumes strictly beyond it.
-    const restValues = query.sort.flatMap((s, i) => eqColumns.has(pathKey(s.path)) ? [] : [resume.sortValues[i] as JsonValue])
-    const at = prefix + encodeIndexEntryKey(restValues, resume.key)
+    // The bookmarked document's own entry key (constant columns take their $eq value, the
+    // others the bookmarked sort values); the page resumes strictly beyond it.
+    const sortValue = new Map(query.sort.map((s, i) => [pathKey(s.path), resume.sortValues[i] as JsonValue]))
+    const values = columns.slice(column).map(k => eqValue.has(k) ? eqValue.get(k) as JsonValue : sortValue.get(k) as JsonValue)
+    const at = prefix + encodeIndexEntryKey(values, resume.key)
     if (query.sort[0]?.direction === 'desc') upper = minUpper(upper, { key: at, open: true })
     else lower = maxLower(lower, { key: at, open: true })
   }
