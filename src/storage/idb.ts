@@ -132,6 +132,24 @@ class IdbKvStore implements KvStore {
     })
   }
 
+  async getValues<T>(table: string, options: RangeOptions & { index?: string } = {}): Promise<T[]> {
+    if (options.reverse === true) {
+      const rows = options.index === undefined ? await this.getRange<T>(table, options) : await this.getFromIndex<T>(table, options.index, options)
+      return rows.map((r) => r.value)
+    }
+    if (isEmptyRange(options)) return []
+    return await this.run('getValues', async () => {
+      const tx = this.db.transaction(table, 'readonly')
+      if (options.index !== undefined && !tx.store.indexNames.contains(options.index)) {
+        throw new StorageError('STORAGE_BAD_INPUT', `index ${options.index} does not exist on ${table}`)
+      }
+      const source = options.index === undefined ? tx.store : tx.store.index(options.index)
+      const values = await source.getAll(this.range(options), options.limit)
+      await tx.done
+      return values as T[]
+    })
+  }
+
   async count (table: string, range: KvRange = {}): Promise<number> {
     if (isEmptyRange(range)) return 0
     return await this.run('count', async () => await this.db.count(table, this.range(range)))

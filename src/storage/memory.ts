@@ -91,6 +91,11 @@ class MemoryKvStore implements KvStore {
     return this.slice(table, options).map((e) => structuredClone(e.key))
   }
 
+  async getValues<T>(table: string, options: RangeOptions & { index?: string } = {}): Promise<T[]> {
+    const rows = options.index === undefined ? await this.getRange<T>(table, options) : await this.getFromIndex<T>(table, options.index, options)
+    return rows.map((r) => r.value)
+  }
+
   async count (table: string, range: KvRange = {}): Promise<number> {
     return this.slice(table, range).length
   }

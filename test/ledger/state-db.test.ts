@@ -90,6 +90,24 @@ describe('state DB: memtable + per-key records behave as one versioned store', (
     }), { numRuns: 60 })
   })
 
+  it('merges memtable and storage across many growing storage pages', async () => {
+    const { db } = await openDb()
+    const keys = Array.from({ length: 3000 }, (_, i) => `k${String(i).padStart(5, '0')}`)
+    await commit(db, 0, keys.map((key, t) => ({ ns: 'cc', key, txNum: t, value: enc.encode('old') })))
+    await db.compact()
+    const changed = keys.filter((_, i) => i % 7 === 0)
+    const deleted = keys.filter((_, i) => i % 11 === 0)
+    await commit(db, 1, [
+      ...changed.map((key, t) => ({ ns: 'cc', key, txNum: t, value: enc.encode('new') })),
+      ...deleted.map((key, t) => ({ ns: 'cc', key, txNum: changed.length + t, isDelete: true })),
+      { ns: 'cc', key: 'k01000a', txNum: 9999, value: enc.encode('added') }
+    ])
+    const expected = [...keys, 'k01000a'].sort(compareUtf8).filter((k) => !deleted.includes(k))
+      .map((k) => [k, k === 'k01000a' ? 'added' : changed.includes(k) ? 'new' : 'old'])
+    expect(await collect(db, 'cc', '', '')).toEqual(expected)
+    expect(await collect(db, 'cc', 'k00500', 'k02500')).toEqual(expected.filter(([k]) => (k as string) >= 'k00500' && (k as string) < 'k02500'))
+  })
+
   it('orders keys by UTF-8 bytes, not UTF-16 code units', async () => {
     const { db } = await openDb()
     await commit(db, 0, ['\uFFFF', '\u{1F600}', 'a'].map((key, t) => ({ ns: 'cc', key, txNum: t, value: enc.encode(key) })))

@@ -66,6 +66,8 @@ export function kvStoreConformance (backend: string, makeFactory: () => KvStoreF
       expect(await store.getKeys('items', { limit: 2, reverse: true })).toEqual([['a', 1], ['a']])
       expect((await store.getRange('items', { gte: 'b', limit: 1 })).map((e) => e.value)).toEqual([1])
       expect(await store.count('items', { gte: -10, lt: 'zzz' })).toBe(4)
+      expect(await store.getValues('items', { gte: 'a', lte: 'b' })).toEqual([2, 1])
+      expect(await store.getValues('items', { limit: 2, reverse: true })).toEqual([6, 7])
       expect(await store.getKeys('items', { gte: 'b', lt: 'a' })).toEqual([])
     })
 
@@ -104,6 +106,7 @@ export function kvStoreConformance (backend: string, makeFactory: () => KvStoreF
       const y = await store.getFromIndex('items', 'byTag', { gte: 'y', lte: 'y' })
       expect(y.map((e) => e.key)).toEqual(['k1', 'k2'])
       expect((await store.getFromIndex('items', 'byTag', { reverse: true, limit: 1 })).map((e) => e.key)).toEqual(['k2'])
+      expect(await store.getValues('items', { index: 'byOwner', gte: ['asset', 'bob'], lte: ['asset', 'bob'] })).toEqual(bob.map((e) => e.value))
     })
 
     it('adds indexes to an existing table and keeps the data', async () => {

@@ -83,7 +83,8 @@ interface IndexRecord {
 }
 
 const decoder = new TextDecoder()
-const RANGE_PAGE = 512
+const RANGE_FIRST_PAGE = 128
+const RANGE_MAX_PAGE = 8192
 
 export interface StateDbOptions {
   /** Compact automatically once this many blocks sit in the memtable (0: never automatically). */
@@ -200,15 +201,17 @@ export class StateDb {
     let page: StateRecord[] = []
     let pi = 0
     let storageDone = false
+    // Pages grow: a short scan costs one small read, a long one few round trips.
+    let pageSize = RANGE_FIRST_PAGE
     for (;;) {
       if (pi >= page.length && !storageDone) {
         try {
-          const rows = await this.store.getRange<StateRecord>('state', { ...lower, lt: upper, limit: RANGE_PAGE })
-          page = rows.map((r) => r.value)
+          page = await this.store.getValues<StateRecord>('state', { ...lower, lt: upper, limit: pageSize })
           pi = 0
-          if (rows.length < RANGE_PAGE) storageDone = true
-          const last = rows[rows.length - 1]
-          if (last !== undefined) lower = { gt: last.key as Uint8Array }
+          if (page.length < pageSize) storageDone = true
+          const last = page[page.length - 1]
+          if (last !== undefined) lower = { gt: stateRecordKey(last.n, last.k) }
+          pageSize = Math.min(pageSize * 4, RANGE_MAX_PAGE)
         } catch (err) {
           throw fromStorageError(err, 'range scan')
         }
@@ -471,11 +474,12 @@ export class StateDb {
       if (plan.kind === 'index') {
         const prefix = mangoEntry(ns, indexId(plan.index), '')
         for (const r of plan.ranges) {
-          const rows = await this.store.getFromIndex<StateRecord>('state', 'mango', {
+          const rows = await this.store.getValues<StateRecord>('state', {
+            index: 'mango',
             [r.lowerOpen ? 'gt' : 'gte']: prefix + r.lower,
             [r.upperOpen ? 'lt' : 'lte']: prefix + r.upper
           })
-          for (const { value } of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
+          for (const value of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
         }
         for (const e of mem) {
           if (e.value === undefined) continue
@@ -483,8 +487,8 @@ export class StateDb {
           if (doc !== undefined && indexEntryKey(plan.index, doc, e.key) !== undefined && matches(query.selector, doc, { id: e.key })) offer(e.key, e.value)
         }
       } else {
-        const rows = await this.store.getRange<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
-        for (const { value } of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
+        const rows = await this.store.getValues<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
+        for (const value of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
         for (const e of mem) if (e.value !== undefined) offer(e.key, e.value)
       }
     } catch (err) {
