@@ -3065,6 +3065,52 @@ export const descriptors: Readonly<Record<string, MessageDescriptor>> = {
         "repeated": true
       }
     }
+  },
+  "KV": {
+    "name": "KV",
+    "fields": {
+      "1": {
+        "name": "namespace",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "key",
+        "kind": "string",
+        "repeated": false
+      },
+      "3": {
+        "name": "value",
+        "kind": "bytes",
+        "repeated": false
+      }
+    }
+  },
+  "KeyModification": {
+    "name": "KeyModification",
+    "fields": {
+      "1": {
+        "name": "txId",
+        "kind": "string",
+        "repeated": false
+      },
+      "2": {
+        "name": "value",
+        "kind": "bytes",
+        "repeated": false
+      },
+      "3": {
+        "name": "timestamp",
+        "kind": "message",
+        "message": "Timestamp",
+        "repeated": false
+      },
+      "4": {
+        "name": "isDelete",
+        "kind": "bool",
+        "repeated": false
+      }
+    }
   }
 }
 
@@ -3221,5 +3267,7 @@ export function codecNames (): Array<[object, string]> {
     [m.RangeQueryInfo.codec(), 'RangeQueryInfo'],
     [m.QueryReads.codec(), 'QueryReads'],
     [m.QueryReadsMerkleSummary.codec(), 'QueryReadsMerkleSummary'],
+    [m.KV.codec(), 'KV'],
+    [m.KeyModification.codec(), 'KeyModification'],
   ]
 }

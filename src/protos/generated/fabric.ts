@@ -23886,3 +23886,302 @@ export namespace QueryReadsMerkleSummary {
     return streamMessage(buf, QueryReadsMerkleSummary.codec(), opts)
   }
 }
+
+export interface KV {
+  namespace: string
+  key: string
+  value: Uint8Array
+}
+
+export namespace KV {
+  let _codec: Codec<KV>
+
+  export const codec = (): Codec<KV> => {
+    if (_codec == null) {
+      _codec = message<KV>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.namespace != null && obj.namespace !== '')) {
+          w.uint32(10)
+          w.string(obj.namespace)
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(18)
+          w.string(obj.key)
+        }
+
+        if ((obj.value != null && obj.value.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.value)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          namespace: '',
+          key: '',
+          value: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.namespace = reader.string()
+              break
+            }
+            case 2: {
+              obj.key = reader.string()
+              break
+            }
+            case 3: {
+              obj.value = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.namespace`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface KVNamespaceFieldEvent {
+    field: '$.namespace'
+    value: string
+  }
+
+  export interface KVKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface KVValueFieldEvent {
+    field: '$.value'
+    value: Uint8Array
+  }
+
+  export function encode (obj: Partial<KV>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, KV.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KV>): KV {
+    return decodeMessage(buf, KV.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KV>): Generator<KVNamespaceFieldEvent | KVKeyFieldEvent | KVValueFieldEvent> {
+    return streamMessage(buf, KV.codec(), opts)
+  }
+}
+
+export interface KeyModification {
+  txId: string
+  value: Uint8Array
+  timestamp?: Timestamp
+  isDelete: boolean
+}
+
+export namespace KeyModification {
+  let _codec: Codec<KeyModification>
+
+  export const codec = (): Codec<KeyModification> => {
+    if (_codec == null) {
+      _codec = message<KeyModification>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.txId != null && obj.txId !== '')) {
+          w.uint32(10)
+          w.string(obj.txId)
+        }
+
+        if ((obj.value != null && obj.value.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.value)
+        }
+
+        if (obj.timestamp != null) {
+          w.uint32(26)
+          Timestamp.codec().encode(obj.timestamp, w)
+        }
+
+        if ((obj.isDelete != null && obj.isDelete !== false)) {
+          w.uint32(32)
+          w.bool(obj.isDelete)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          txId: '',
+          value: uint8ArrayAlloc(0),
+          isDelete: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.txId = reader.string()
+              break
+            }
+            case 2: {
+              obj.value = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.timestamp = Timestamp.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.timestamp
+              })
+              break
+            }
+            case 4: {
+              obj.isDelete = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.txId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield * Timestamp.codec().stream(reader, reader.uint32(), `${prefix}.timestamp`, {
+                limits: opts.limits?.timestamp
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.isDelete`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface KeyModificationTxIdFieldEvent {
+    field: '$.txId'
+    value: string
+  }
+
+  export interface KeyModificationValueFieldEvent {
+    field: '$.value'
+    value: Uint8Array
+  }
+
+  export interface KeyModificationTimestampSecondsFieldEvent {
+    field: '$.timestamp.seconds'
+    value: number
+  }
+
+  export interface KeyModificationTimestampNanosFieldEvent {
+    field: '$.timestamp.nanos'
+    value: number
+  }
+
+  export interface KeyModificationIsDeleteFieldEvent {
+    field: '$.isDelete'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<KeyModification>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, KeyModification.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyModification>): KeyModification {
+    return decodeMessage(buf, KeyModification.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyModification>): Generator<KeyModificationTxIdFieldEvent | KeyModificationValueFieldEvent | KeyModificationTimestampSecondsFieldEvent | KeyModificationTimestampNanosFieldEvent | KeyModificationIsDeleteFieldEvent> {
+    return streamMessage(buf, KeyModification.codec(), opts)
+  }
+}

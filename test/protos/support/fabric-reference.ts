@@ -138,6 +138,8 @@ export const referenceClasses: Readonly<Record<string, ReferenceClass>> = {
   RangeQueryInfo: kvrwset.RangeQueryInfo,
   QueryReads: kvrwset.QueryReads,
   QueryReadsMerkleSummary: kvrwset.QueryReadsMerkleSummary,
+  KV: ledger.queryresult.KV,
+  KeyModification: ledger.queryresult.KeyModification,
   CollectionConfigPackage: peer.CollectionConfigPackage,
   CollectionConfig: peer.CollectionConfig,
   StaticCollectionConfig: peer.StaticCollectionConfig,
