@@ -192,8 +192,14 @@ function parseCondition (op: string, arg: JsonValue, path: FieldPath, at: string
       return { op, value: arg }
     case '$elemMatch': case '$allMatch': case '$keyMapMatch':
       if (!isJsonObject(arg)) throw bad('a selector object')
-      // Paths inside are relative to the element; an empty path is the element itself.
-      return { op, selector: parseObject(arg, Object.freeze([]), false, depth + 1) }
+      try {
+        // Paths inside are relative to the element; an empty path is the element itself.
+        return { op, selector: parseObject(arg, Object.freeze([]), false, depth + 1) }
+      } catch (err) {
+        // Say where the inner selector sits: `selector field "a": $elemMatch > selector field "b": ...`.
+        if (err instanceof MangoError) throw new MangoError(err.code, `${at} > ${err.message}`, { cause: err })
+        throw err
+      }
     default:
       throw new MangoError(MangoErrorCode.INVALID_OPERATOR, `${at} is not a known operator`)
   }
