@@ -43,6 +43,18 @@
  * `$regex` ReDoS stance — regex.ts. Sort, skip, limit, bookmarks — executor.ts, bookmark.ts.
  * Index choice and ranges — planner.ts.
  *
+ * ## Deviations, in one list (each is explained where it is implemented)
+ * - Strings collate by code point (= UTF-8 bytes, Fabric's key order), not ICU: "A" < "a".
+ * - Numbers are doubles; object keys follow JavaScript's order (integer-like keys first).
+ * - A sort no index serves is done in memory (CouchDB: no_usable_index error); mixed asc/desc
+ *   is refused like CouchDB. Without sort, results come in key order (CouchDB: index order).
+ * - `limit` caps the total over all pages and `skip` applies once (Fabric overwrites `limit`
+ *   with its page size and re-applies `skip` per page); no default limit (CouchDB: 25).
+ * - Bookmarks are Weft's own and '' when nothing is left (CouchDB always returns one).
+ * - `$regex` is a JavaScript RegExp (leading PCRE `(?i)` supported); risky patterns refused.
+ * - `$type` with an unknown name and `$not: {}` are errors (CouchDB: no match / crash).
+ * - Values that are not JSON objects never match (Fabric keeps them as attachments).
+ *
  * Rich queries are not re-executed at validation (Fabric does not either: no phantom check
  * for them), so their results must not be relied on for writes that need MVCC protection.
  */
