@@ -183,7 +183,8 @@ describe('encode: bad values fail with PROTO_ENCODE naming the field', () => {
     ['array element of wrong type', () => encode(BlockData, { data: [bytes(1), 7 as unknown as Uint8Array] }), 'BlockData.data[1]'],
     ['object instead of Map', () => encode(ChaincodeInput, { decorations: {} as unknown as Map<string, Uint8Array> }), 'ChaincodeInput.decorations'],
     ['map value of wrong type', () => encode(ChaincodeInput, { decorations: new Map([['k', 'v' as unknown as Uint8Array]]) }), 'ChaincodeInput.decorations'],
-    ['not an object', () => encode(Block, 5 as unknown as Block), 'Block']
+    ['not an object', () => encode(Block, 5 as unknown as Block), 'Block'],
+    ['two members of a oneof', () => encode(SignaturePolicy, { signedBy: 0, nOutOf: { n: 1, rules: [] } }), 'oneof Type']
   ])('%s', (_label, fn, path) => {
     expect(expectProtoError(fn, 'PROTO_ENCODE').message).toContain(path)
   })

@@ -35,10 +35,18 @@ function checkMessage (
   if (depth > maxDepth) throw fail(path, `nests deeper than ${maxDepth} (cyclic value?)`)
   if (typeof value !== 'object' || value === null) throw fail(path, 'must be an object')
   const record = value as Record<string, unknown>
+  let oneofsSet: Map<string, string> | undefined
   for (const field of Object.values(desc.fields)) {
     const v = record[field.name]
     if (v === undefined || v === null) continue
     const fieldPath = `${path}.${field.name}`
+    if (field.oneof !== undefined) {
+      // protons would silently keep one member by declaration order; say so instead.
+      oneofsSet ??= new Map()
+      const other = oneofsSet.get(field.oneof)
+      if (other !== undefined) throw fail(path, `sets both ${other} and ${field.name} of oneof ${field.oneof}`)
+      oneofsSet.set(field.oneof, field.name)
+    }
     if (field.map === true) {
       if (!(v instanceof Map)) throw fail(fieldPath, 'must be a Map')
       checkMap(v, descriptors[field.message ?? ''], fieldPath, descriptors, maxDepth, depth)
