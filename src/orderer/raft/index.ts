@@ -11,6 +11,7 @@ export type { RaftDriverComponents, RaftDriverInit, RaftStateMachine, RaftTransp
 export { MemoryStorage } from './storage.js'
 export type { Storage } from './storage.js'
 export { MemoryRaftPersistence, storageFromPersisted } from './persistence.js'
+export { KvRaftPersistence, RAFT_TABLES } from './kv-persistence.js'
 export type { MaybePromise, PersistedRaftState, RaftPersistUpdate, RaftPersistence } from './persistence.js'
 export { ConfChangeType, decodeConfChange, encodeConfChange } from './conf-change.js'
 export type { ConfChange } from './conf-change.js'

@@ -1,4 +1,8 @@
+import 'fake-indexeddb/auto'
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
+import { KvRaftPersistence, RAFT_TABLES } from '../../../src/orderer/raft/kv-persistence.js'
+import { idbKvStoreFactory } from '../../../src/storage/idb.js'
 import { DEFAULT_ETCDRAFT_OPTIONS } from '../../../src/orderer/raft/config.js'
 import { RaftDriver } from '../../../src/orderer/raft/driver.js'
 import type { RaftStateMachine, RaftTransport } from '../../../src/orderer/raft/driver.js'
@@ -31,13 +35,26 @@ class Log implements RaftStateMachine {
   async snapshotData (): Promise<Uint8Array> { return bytes(JSON.stringify(this.values)) }
 }
 
-describe('RaftDriver (Fabric node.go loop on a clock, async persistence and a transport)', () => {
+type DiskFactory = (bootstrap: Snapshot) => Promise<RaftPersistence>
+
+const backends: Array<[string, () => DiskFactory]> = [
+  ['memory persistence behind promises', () => async bootstrap => new AsyncPersistence(new MemoryRaftPersistence(bootstrap))],
+  ['KvRaftPersistence on IndexedDB (fake-indexeddb)', () => {
+    const factory = idbKvStoreFactory({ indexedDB: new IDBFactory(), keyRange: IDBKeyRange })
+    let n = 0
+    return async bootstrap => await KvRaftPersistence.open(await factory.open(`raft-driver-${n++}`, RAFT_TABLES), bootstrap)
+  }]
+]
+
+describe.each(backends)('RaftDriver (Fabric node.go loop on a clock, async persistence and a transport): %s', (_name, makeFactory) => {
   it('elects a leader, orders proposals on every node, fails over when the leader stops, and restarts from disk', async () => {
+    const diskFactory = makeFactory()
     const clock = new FakeClock()
     const voters = [1, 2, 3]
     const genesis: Snapshot = { metadata: { index: 0, term: 0, confState: { voters } }, data: new Uint8Array(0) }
     const drivers = new Map<number, RaftDriver>()
-    const disks = new Map(voters.map(id => [id, new MemoryRaftPersistence(genesis)]))
+    const disks = new Map<number, RaftPersistence>()
+    for (const id of voters) disks.set(id, await diskFactory(genesis))
     const logs = new Map(voters.map(id => [id, new Log()]))
     const transport: RaftTransport = {
       send (m: Message) { queueMicrotask(() => { drivers.get(m.to)?.receive(m) }) }
@@ -45,7 +62,7 @@ describe('RaftDriver (Fabric node.go loop on a clock, async persistence and a tr
     const options = { ...DEFAULT_ETCDRAFT_OPTIONS, snapshotIntervalSize: 4 }
     const boot = async (id: number): Promise<RaftDriver> => {
       const driver = await RaftDriver.create({ id, options, random: seededRandom(id) },
-        { clock, transport, persistence: new AsyncPersistence(disks.get(id) as MemoryRaftPersistence), stateMachine: logs.get(id) as Log })
+        { clock, transport, persistence: disks.get(id) as RaftPersistence, stateMachine: logs.get(id) as Log })
       drivers.set(id, driver)
       driver.start()
       return driver
@@ -81,7 +98,7 @@ describe('RaftDriver (Fabric node.go loop on a clock, async persistence and a tr
     await boot(firstId)
     await clock.advance(1_000)
     expect(logs.get(firstId)?.values).toEqual(['tx1', 'tx2', 'tx3'])
-    expect(disks.get(firstId)?.load().snapshot.metadata.index).toBeGreaterThan(0) // snapshots were taken
+    expect((await disks.get(firstId)?.load())?.snapshot.metadata.index).toBeGreaterThan(0) // snapshots were taken
     for (const d of drivers.values()) await d.stop()
   })
 })

@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConfChangeType, decodeConfChange, encodeConfChange } from '../../../src/orderer/raft/conf-change.js'
-import { MemoryRaftPersistence, storageFromPersisted } from '../../../src/orderer/raft/persistence.js'
 import { MemoryStorage } from '../../../src/orderer/raft/storage.js'
 import { isWeftError } from '../../../src/shared/errors.js'
 import { entriesWithTerms, entry } from './helpers.js'
@@ -57,39 +56,6 @@ describe('MemoryStorage (etcd storage.go semantics)', () => {
     s.applySnapshot(snap)
     expect([s.firstIndex(), s.lastIndex(), s.term(10)]).toEqual([11, 10, 4])
     expect(codeOf(() => { s.applySnapshot(snap) })).toBe('RAFT_SNAPSHOT_OUT_OF_DATE')
-  })
-})
-
-describe('MemoryRaftPersistence', () => {
-  it('saves hard state and entries, truncating a conflicting suffix, and reloads them', () => {
-    const p = new MemoryRaftPersistence(genesis)
-    p.save({ hardState: { term: 1, vote: 1, commit: 0 }, entries: entriesWithTerms([1, 1, 1]) })
-    p.save({ hardState: { term: 2, vote: 2, commit: 1 }, entries: [entry(2, 2)] })
-    const loaded = p.load()
-    expect(loaded.hardState).toEqual({ term: 2, vote: 2, commit: 1 })
-    expect(loaded.entries.map(e => `${e.index}/${e.term}`)).toEqual(['1/1', '2/2'])
-    const storage = storageFromPersisted(loaded)
-    expect([storage.lastIndex(), storage.term(2), storage.initialState().hardState.vote]).toEqual([2, 2, 2])
-  })
-
-  it('is all-or-nothing: a save that does not follow the log changes nothing', () => {
-    const p = new MemoryRaftPersistence(genesis)
-    p.save({ hardState: { term: 1, vote: 1, commit: 0 }, entries: entriesWithTerms([1]) })
-    expect(codeOf(() => { p.save({ hardState: { term: 9, vote: 3, commit: 0 }, entries: [entry(5, 9)] }) })).toBe('RAFT_INVARIANT')
-    expect(p.load().hardState.term).toBe(1)
-    expect(p.load().entries).toHaveLength(1)
-  })
-
-  it('replaces the log with a received snapshot and compacts behind a taken one', () => {
-    const p = new MemoryRaftPersistence(genesis)
-    p.save({ entries: entriesWithTerms([1, 1, 1, 1]) })
-    p.compact({ metadata: { index: 2, term: 1, confState: { voters: [1, 2, 3] } }, data: new Uint8Array(0) })
-    expect(p.load().entries.map(e => e.index)).toEqual([3, 4])
-    const snap = { metadata: { index: 8, term: 3, confState: { voters: [1, 2, 3] } }, data: new Uint8Array(0) }
-    p.save({ snapshot: snap, entries: [entry(9, 3)] })
-    expect(p.load().snapshot).toBe(snap)
-    expect(p.load().entries.map(e => e.index)).toEqual([9])
-    expect(codeOf(() => { p.save({ snapshot: snap, entries: [] }) })).toBe('RAFT_SNAPSHOT_OUT_OF_DATE')
   })
 })
 
