@@ -46,7 +46,9 @@ async function runWorker ({ seeds }) {
   const { runSeed } = await tsImport(SIMULATION, import.meta.url)
   for (const seed of seeds) {
     const result = runSeed(seed)
-    parentPort.postMessage({ seed, ok: result.ok, error: result.error })
+    // A failure is re-run with tracing (the run is deterministic) so the report shows how it got there.
+    const trace = result.ok ? [] : (runSeed(seed, { trace: true }).trace ?? []).slice(-40)
+    parentPort.postMessage({ seed, ok: result.ok, error: result.error, trace })
   }
 }
 
@@ -63,11 +65,11 @@ async function main () {
     const seeds = []
     for (let s = args.from + w; s < args.from + args.count; s += workers) seeds.push(s)
     const worker = new Worker(new URL(import.meta.url), { workerData: { seeds } })
-    worker.on('message', ({ seed, ok, error }) => {
+    worker.on('message', ({ seed, ok, error, trace }) => {
       done++
       if (!ok) {
         failures.push(seed)
-        console.log(`FAIL seed ${seed}: ${error}\n  replay: node scripts/soak.mjs --seed ${seed}`)
+        console.log(`FAIL seed ${seed}: ${error}\n  last events:\n${trace.map(l => `    ${l}`).join('\n')}\n  replay: node scripts/soak.mjs --seed ${seed}`)
       }
       const now = performance.now()
       if (now - lastReport > 10_000) {
