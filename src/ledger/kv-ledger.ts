@@ -301,6 +301,7 @@ export class KvLedger {
 
   async close (): Promise<void> {
     if (this.closed) return
+    this.blockStore.close()
     await this.lock
     this.closed = true
     await this.store.close()

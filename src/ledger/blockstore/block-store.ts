@@ -73,7 +73,8 @@ const hex = (b: Uint8Array): string => Array.from(b.subarray(0, 8), (x) => x.toS
 
 export class BlockStore {
   private info: ChainRecord = { height: 0, currentBlockHash: new Uint8Array(0), previousBlockHash: new Uint8Array(0), base: 0 }
-  private waiters = new Set<() => void>()
+  private waiters = new Set<{ wake: () => void, fail: (err: LedgerError) => void }>()
+  private closed = false
 
   private constructor (private readonly store: KvStore) {}
 
@@ -132,7 +133,7 @@ export class BlockStore {
         this.info = next
         const ws = this.waiters
         this.waiters = new Set()
-        for (const w of ws) w()
+        for (const w of ws) w.wake()
       }
     }
   }
@@ -233,23 +234,38 @@ export class BlockStore {
     return { transactionEnvelope: decode(Envelope, env), validationCode: filter?.[txNum] ?? TxValidationCode.NOT_VALIDATED }
   }
 
-  /** Resolves when the height exceeds `num`, or rejects when the signal aborts. */
+  /** Resolves when the height exceeds `num`; rejects when the signal aborts or the ledger closes. */
   async waitForBlock (num: number, options: AbortOptions = {}): Promise<void> {
     while (this.info.height <= num) {
       options.signal?.throwIfAborted()
+      if (this.closed) throw new LedgerError('LEDGER_CLOSED', `ledger closed while waiting for block ${num}`)
       await new Promise<void>((resolve, reject) => {
+        const waiter = {
+          wake: (): void => {
+            options.signal?.removeEventListener('abort', onAbort)
+            resolve()
+          },
+          fail: (err: LedgerError): void => {
+            options.signal?.removeEventListener('abort', onAbort)
+            reject(err)
+          }
+        }
         const onAbort = (): void => {
-          this.waiters.delete(wake)
+          this.waiters.delete(waiter)
           reject(new LedgerError('LEDGER_ABORTED', `waiting for block ${num} aborted`, { cause: options.signal?.reason }))
         }
-        const wake = (): void => {
-          options.signal?.removeEventListener('abort', onAbort)
-          resolve()
-        }
-        this.waiters.add(wake)
+        this.waiters.add(waiter)
         options.signal?.addEventListener('abort', onAbort, { once: true })
       })
     }
+  }
+
+  /** Ends every wait with LEDGER_CLOSED (the ledger is closing). */
+  close (): void {
+    this.closed = true
+    const ws = this.waiters
+    this.waiters = new Set()
+    for (const w of ws) w.fail(new LedgerError('LEDGER_CLOSED', 'ledger closed'))
   }
 
   /**
