@@ -10,7 +10,7 @@ import type { Value } from './support/arbitraries.js'
 import { buildReference, normalizeOurs, normalizeReference, referenceClass, referenceClasses } from './support/fabric-reference.js'
 import { ourMessage } from './support/messages.js'
 
-const RUNS = 20
+const RUNS = Math.max(1, Math.round(20 * Number(process.env.WEFT_FUZZ_SCALE ?? '1')))
 const names = messageNames()
 
 /** Map entry order is unspecified in protobuf, so bytes are compared only without multi-entry maps. */
