@@ -82,6 +82,18 @@ describe('planQuery: index choice', () => {
     expect(store.pulled).toBeLessThan(20) // resumes right after the bookmark
   })
 
+  it('turns an $or of equalities on the next column into one exact range per value, ascending', () => {
+    const p = asIndex(plan({ docType: 'asset', $or: [{ owner: 'tom' }, { owner: 'ann' }, { owner: 'tom' }] }, [byDocTypeOwner]))
+    const at = (owner: string): string => encodeIndexKey(['asset', owner])
+    expect(p.ranges).toEqual([
+      { lower: at('ann'), lowerOpen: false, upper: at('ann') + KEY_HIGH, upperOpen: false },
+      { lower: at('tom'), lowerOpen: false, upper: at('tom') + KEY_HIGH, upperOpen: false }
+    ])
+    expect(p.residual).toEqual({ kind: 'and', args: [] })
+    // $in is not turned into ranges: on an array value it matches elements.
+    expect(asIndex(plan({ docType: 'asset', owner: { $in: ['tom', 'ann'] } }, [byDocTypeOwner])).ranges).toHaveLength(1)
+  })
+
   it('can use an index on _id (every document has its key) and range over it', () => {
     const byTypeAndId = idx('{"index":{"fields":["docType","_id"]},"name":"tid"}')
     const p = asIndex(plan({ docType: 'asset', _id: { $gte: 'asset5' } }, [byTypeAndId]))
@@ -234,7 +246,11 @@ describe('planner + index ranges + residual agree with a full scan (differential
       fc.tuple(fc.constantFrom('$gt', '$gte'), tiny, fc.constantFrom('$lt', '$lte'), tiny).map(([a, x, b, y]) => ({ [a]: x, [b]: y })),
       fc.constantFrom('', 'a', 'ab', 'b').map(p => ({ $beginsWith: p }))
     )
-    const selector = fc.dictionary(fc.constantFrom('docType', 'owner', 'size'), rangeCond, { minKeys: 1, maxKeys: 3 })
+    const flat = fc.dictionary(fc.constantFrom('docType', 'owner', 'size'), rangeCond, { minKeys: 1, maxKeys: 3 })
+    // $or of equalities on one field: one exact range per value.
+    const orOfEq = fc.tuple(fc.constantFrom('docType', 'owner', 'size'), fc.array(tiny, { minLength: 1, maxLength: 3 }))
+      .map(([field, values]) => ({ $or: values.map(v => ({ [field]: v })) }))
+    const selector = fc.oneof(flat, fc.tuple(flat, orOfEq).map(([f, o]) => ({ ...f, ...o })), orOfEq)
     const sort = fc.constantFrom<JsonValue[] | undefined>(undefined, ['size'], [{ size: 'desc' }], ['owner', 'size'], [{ owner: 'desc' }, { size: 'desc' }])
     const indexes = [INDEXES[0], INDEXES[1], INDEXES[2], INDEXES[3]] as IndexDefinition[]
     await fc.assert(fc.asyncProperty(fc.array(tinyDoc, { minLength: 5, maxLength: 30 }), selector, sort, fc.subarray(indexes, { minLength: 1 }),

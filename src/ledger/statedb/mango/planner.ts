@@ -8,11 +8,12 @@
  * by `use_index` (CouchDB does the same: their results are limited to the filter).
  *
  * Ranges: the leading index fields constrained by `$eq` (in the selector's top-level `$and`)
- * form a fixed prefix; the next field may add a range from `$gt/$gte/$lt/$lte/$beginsWith`.
+ * form a fixed prefix; the next field may add a range from `$gt/$gte/$lt/$lte/$beginsWith`,
+ * and an `$or` of equalities on it gives one exact range per value.
  * Those conditions are then exactly enforced by the range and left out of the residual
  * selector; everything else stays in the residual, applied to each fetched document.
- * `$in`/`$or` do not make ranges (a `$in` on an array value matches elements, which a json
- * index does not list), as in CouchDB.
+ * `$in` makes no range (on an array value it matches elements, which a json index does not
+ * list), as in CouchDB.
  *
  * Choice without `use_index`: the usable index with the most constrained leading fields, then
  * one that yields results already in order (streaming: stops at `limit`), then fewer fields,
@@ -62,7 +63,10 @@ export interface ScanPlan extends PlanBase {
 export interface IndexPlan extends PlanBase {
   readonly kind: 'index'
   readonly index: IndexDefinition
-  /** Read in this order, each ascending by entry key; empty: no document can match. */
+  /**
+   * Read in this order, each ascending by entry key; empty: no document can match. Ranges are
+   * ascending and disjoint, so reading them in order reads the index in order.
+   */
   readonly ranges: readonly KeyRange[]
   /** Read the ranges (and each range) in descending entry-key order (descending sort). */
   readonly reverse: boolean
@@ -238,16 +242,30 @@ function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkSta
   }
   let lower: Bound = { key: prefix, open: false }
   let upper: Bound = { key: prefix + KEY_HIGH, open: false }
+  // Several exact values for the next column (from an $or of equalities), each its own range.
+  let points: string[] | undefined
   let constrained = column
   // A range on the next column, intersecting every range condition on it.
   if (column < columns.length) {
+    const k = columns[column] as string
     let ranged = false
-    for (const s of byField.get(columns[column] as string) ?? []) {
+    for (const s of byField.get(k) ?? []) {
       const bounds = boundsOf(s.condition, prefix)
       if (bounds === undefined) continue
       if (bounds.lo !== undefined) lower = maxLower(lower, bounds.lo)
       if (bounds.hi !== undefined) upper = minUpper(upper, bounds.hi)
       covered.add(s)
+      ranged = true
+    }
+    // {"$or": [{"owner": "a"}, {"owner": "b"}]} (or {"owner": {"$or": ["a", "b"]}}): $eq compares
+    // whole values, exactly what the index holds, so each value is an exact range. ($in is not:
+    // on an array value it matches elements.)
+    const alternatives = conjuncts(query.selector).find(s => s.kind === 'or' && s.args.length > 0 &&
+      s.args.every(a => a.kind === 'field' && a.condition.op === '$eq' && pathKey(a.path) === k))
+    if (alternatives !== undefined && alternatives.kind === 'or') {
+      const encoded = alternatives.args.map(a => prefix + encodeIndexValue((a as { condition: { value: JsonValue } }).condition.value))
+      points = [...new Set(encoded)].sort()
+      covered.add(alternatives)
       ranged = true
     }
     if (ranged) constrained++
@@ -274,12 +292,13 @@ function analyse (query: MangoQuery, index: IndexDefinition, resume: BookmarkSta
     if (query.sort[0]?.direction === 'desc') upper = minUpper(upper, { key: at, open: true })
     else lower = maxLower(lower, { key: at, open: true })
   }
-  if (lower.key > upper.key || (lower.key === upper.key && (lower.open || upper.open))) empty = true
-  return {
-    index,
-    ranges: empty ? [] : [{ lower: lower.key, lowerOpen: lower.open, upper: upper.key, upperOpen: upper.open }],
-    covered,
-    constrained,
-    ordered
-  }
+  const pieces: Array<[Bound, Bound]> = points === undefined
+    ? [[lower, upper]]
+    : points.map(p => [maxLower(lower, { key: p, open: false }), minUpper(upper, { key: p + KEY_HIGH, open: false })])
+  const ranges = empty
+    ? []
+    : pieces
+      .filter(([lo, hi]) => lo.key < hi.key || (lo.key === hi.key && !lo.open && !hi.open))
+      .map(([lo, hi]) => ({ lower: lo.key, lowerOpen: lo.open, upper: hi.key, upperOpen: hi.open }))
+  return { index, ranges, covered, constrained, ordered }
 }
