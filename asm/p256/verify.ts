@@ -1,15 +1,15 @@
 // The batch verifier: ECDSA verification (SEC 1 §4.1.4) of many signatures in one call.
 // Per record: check r, s ∈ [1, n−1] (and s ≤ n/2 under Fabric's low-S rule); w = s⁻¹ for the
 // whole batch with one inversion (Montgomery's trick); u1 = e·w, u2 = r·w; R = u1·G + u2·Q by
-// comb tables (≤ 64 table additions into one accumulator); accept iff R ≠ ∞ and x(R) ≡ r
+// comb tables (≤ 66 table additions into one accumulator); accept iff R ≠ ∞ and x(R) ≡ r
 // (mod n). Large batches accumulate in affine coordinates in lockstep (lockstepAffine);
 // small ones, and records that hit an exceptional addition there, use Jacobian additions and
 // compare projectively (X = r·Z², or X = (r + n)·Z² when r + n < p), with no inversion.
 // Keys without a table (seen once) take a 4-bit fixed-window ladder for u2·Q instead.
-import { fmul, fsqr, fsub, finv, fromBytes, lessThan, equal, copy, setOne, isZero, P } from './field'
+import { fmul, fsqr, fadd, fsub, fneg, finv, fromBytes, lessThan, equal, copy, setOne, isZero, P } from './field'
 import { N, HALF_N, inRange, nreduce, ntoMont, nmontmul, nmontinv } from './scalar'
 import { JAC, setInfinity, isInfinity, madd, pdbl } from './point'
-import { WINDOWS, entry, normalizeInto, scratchJac } from './table'
+import { WINDOWS, entry, normalizeInto, recode, scratchJac } from './table'
 
 /** Batch buffers, one entry per record; all integers are 32-byte big-endian. */
 export class Batch {
@@ -26,8 +26,8 @@ export const NO_KEY: u32 = 0xffffffff
 /** Slot value meaning "no table: use the key in rawKeys" (validated by the caller). */
 export const RAW_KEY: u32 = 0xfffffffe
 
-// Per-record scratch, 8 field elements: r, s (then w = s⁻¹, Montgomery form), e, a prefix
-// product, u1, u2, and the affine accumulator (x, y) of the lockstep pass.
+// Per-record scratch: r, s (then w = s⁻¹, Montgomery form), e, a prefix product, u1, u2, the
+// affine accumulator (x, y) of the lockstep pass, and u1, u2 recoded into signed digits.
 const SR: usize = 0
 const SS: usize = 32
 const SE: usize = 64
@@ -36,7 +36,9 @@ const SU1: usize = 128
 const SU2: usize = 160
 const SAX: usize = 192
 const SAY: usize = 224
-export const SCRATCH: usize = 256
+const SD1: usize = 256 // 33 signed digits (i8)
+const SD2: usize = 304
+export const SCRATCH: usize = 352
 
 /**
  * From this many table-driven records on, R is accumulated in affine coordinates for all
@@ -109,6 +111,8 @@ export function verifyRecords (b: Batch, count: i32, lowS: bool, gTable: usize, 
     const sc = b.scratch + <usize>i * SCRATCH
     nmontmul(sc + SU1, sc + SE, sc + SS)
     nmontmul(sc + SU2, sc + SR, sc + SS)
+    recode(sc + SD1, sc + SU1)
+    recode(sc + SD2, sc + SU2)
     if (load<u32>(b.slots + (<usize>i << 2)) != RAW_KEY) tabled++
   }
   // Pass 4: R = u1·G + u2·Q and the x-coordinate check.
@@ -124,7 +128,7 @@ export function verifyRecords (b: Batch, count: i32, lowS: bool, gTable: usize, 
       continue
     }
     const slot = load<u32>(b.slots + (<usize>i << 2))
-    jacobianR(acc, sc + SU1, sc + SU2, slot, b.rawKeys + (<usize>i << 6), gTable, keyTables)
+    jacobianR(acc, sc + SD1, sc + SD2, sc + SU2, slot, b.rawKeys + (<usize>i << 6), gTable, keyTables)
     store<u8>(b.verdicts + i, xMatches(acc, sc + SR) ? 1 : 0)
   }
 }
@@ -136,25 +140,39 @@ function keyTable (keyTables: usize, slot: u32): usize {
   return <usize>load<u32>(keyTables + (<usize>slot << 2))
 }
 
-/** acc = u1·G + u2·Q with Jacobian mixed additions (exceptional cases handled). */
-function jacobianR (acc: usize, U1: usize, U2: usize, slot: u32, rawKey: usize, gTable: usize, keyTables: usize): void {
+/**
+ * acc = u1·G + u2·Q with Jacobian mixed additions (exceptional cases handled). D1, D2: the
+ * signed digits of u1, u2; U2: u2's bytes, for the table-less ladder.
+ */
+function jacobianR (
+  acc: usize, D1: usize, D2: usize, U2: usize, slot: u32, rawKey: usize, gTable: usize, keyTables: usize
+): void {
   setInfinity(acc)
   if (slot == RAW_KEY) {
     fromBytes(q, rawKey)
     fromBytes(q + 32, rawKey + 32)
     ladderQ(acc, q, U2)
-    for (let w: i32 = 0; w < WINDOWS; w++) {
-      const d1 = <i32>load<u8>(U1 + w)
-      if (d1 != 0) madd(acc, acc, entry(gTable, w, d1))
-    }
+    for (let w: i32 = 0; w < WINDOWS; w++) addDigit(acc, gTable, w, <i32>load<i8>(D1 + w))
   } else {
     const qTable = keyTable(keyTables, slot)
     for (let w: i32 = 0; w < WINDOWS; w++) {
-      const d1 = <i32>load<u8>(U1 + w)
-      const d2 = <i32>load<u8>(U2 + w)
-      if (d1 != 0) madd(acc, acc, entry(gTable, w, d1))
-      if (d2 != 0) madd(acc, acc, entry(qTable, w, d2))
+      addDigit(acc, gTable, w, <i32>load<i8>(D1 + w))
+      addDigit(acc, qTable, w, <i32>load<i8>(D2 + w))
     }
+  }
+}
+
+const negEntry: usize = memory.data(64)
+
+// acc += d·2^(8w)·P from P's table (d signed; 0 adds nothing).
+function addDigit (acc: usize, table: usize, w: i32, d: i32): void {
+  if (d > 0) {
+    madd(acc, acc, entry(table, w, d))
+  } else if (d < 0) {
+    const e = entry(table, w, -d)
+    copy(negEntry, e)
+    fneg(negEntry + 32, e + 32)
+    madd(acc, acc, negEntry)
   }
 }
 
@@ -168,24 +186,21 @@ const lambda: usize = memory.data(32)
 const x3: usize = memory.data(32)
 
 // The table entry record i adds at step t (even t: G's window t/2 with u1, odd: Q's with u2),
-// or 0 when its digit is zero.
+// or 0 when its digit is zero. A negative digit sets bit 0 of the address (entries are
+// 16-byte aligned): the entry is then added as (x, −y).
 // @ts-ignore: decorator
 @inline
 function stepEntry (b: Batch, i: i32, sc: usize, t: i32, gTable: usize, keyTables: usize): usize {
   const w = t >> 1
-  if ((t & 1) == 0) {
-    const d = <i32>load<u8>(sc + SU1 + w)
-    return d == 0 ? 0 : entry(gTable, w, d)
-  }
-  const d = <i32>load<u8>(sc + SU2 + w)
+  const d = <i32>load<i8>(sc + ((t & 1) == 0 ? SD1 : SD2) + w)
   if (d == 0) return 0
-  const slot = load<u32>(b.slots + (<usize>i << 2))
-  return entry(keyTable(keyTables, slot), w, d)
+  const table = (t & 1) == 0 ? gTable : keyTable(keyTables, load<u32>(b.slots + (<usize>i << 2)))
+  return d > 0 ? entry(table, w, d) : entry(table, w, -d) | 1
 }
 
 /**
  * Accumulates R for every table-driven record in affine coordinates, all records advancing
- * one table entry per step (64 steps), with one shared inversion per step. A record whose
+ * one table entry per step (66 steps), with one shared inversion per step. A record whose
  * addition would be a doubling or give ∞ (x1 = x2) is marked ST_SLOW and redone on the
  * Jacobian path; RAW_KEY records are marked ST_SLOW up front.
  */
@@ -201,10 +216,13 @@ function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize):
       const state = load<u8>(b.verdicts + i)
       if (state != ST_INF && state != ST_AFF) continue
       const sc = b.scratch + <usize>i * SCRATCH
-      const e = stepEntry(b, i, sc, t, gTable, keyTables)
-      if (e == 0) continue
+      const tagged = stepEntry(b, i, sc, t, gTable, keyTables)
+      if (tagged == 0) continue
+      const e = tagged & ~(<usize>1)
       if (state == ST_INF) {
-        memory.copy(sc + SAX, e, 64)
+        copy(sc + SAX, e)
+        if (tagged & 1) fneg(sc + SAY, e + 32)
+        else copy(sc + SAY, e + 32)
         store<u8>(b.verdicts + i, ST_AFF | 0x80) // 0x80: not part of this step's chain
         continue
       }
@@ -235,13 +253,19 @@ function lockstepAffine (b: Batch, count: i32, gTable: usize, keyTables: usize):
       if (flagged & 0xc0) store<u8>(b.verdicts + i, flagged & 0x3f)
       if ((flagged & 0x40) == 0) continue
       const sc = b.scratch + <usize>i * SCRATCH
-      const e = stepEntry(b, i, sc, t, gTable, keyTables)
+      const tagged = stepEntry(b, i, sc, t, gTable, keyTables)
+      const e = tagged & ~(<usize>1)
       const ax = sc + SAX
       const ay = sc + SAY
       fsub(dx, e, ax)
       fmul(tmp, inv, sc + SP) // 1/dx
       fmul(inv, inv, dx)
-      fsub(dy, e + 32, ay)
+      if (tagged & 1) {
+        fadd(dy, e + 32, ay) // (−y2) − y1 = −(y2 + y1)
+        fneg(dy, dy)
+      } else {
+        fsub(dy, e + 32, ay)
+      }
       fmul(lambda, dy, tmp)
       fsqr(x3, lambda)
       fsub(x3, x3, ax)

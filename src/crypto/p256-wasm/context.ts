@@ -43,7 +43,7 @@ export const TestOp = Object.freeze({
 })
 
 export interface P256WasmLayout {
-  /** Comb tables for public keys held at once (each 510 KiB). */
+  /** Comb tables for public keys held at once (each 264 KiB). */
   readonly keySlots: number
   /** Records per `verifyBatch` call. */
   readonly batchCapacity: number
@@ -80,7 +80,7 @@ export class P256WasmContext implements P256WasmLayout {
     this.#memory = exportedMemory(instance)
     this.keySlots = layout.keySlots
     this.batchCapacity = layout.batchCapacity
-    this.#fns.init(layout.keySlots, layout.batchCapacity) // builds G's table (~10–25 ms)
+    this.#fns.init(layout.keySlots, layout.batchCapacity) // builds G's table (~5 ms)
   }
 
   /** Whole-memory byte view (refreshed if the memory ever grew). */

@@ -1,7 +1,7 @@
 /**
  * Which public keys own a comb table in WASM memory. Keys are remembered (decoded, validated)
  * in an LRU; a key gets a table once it has been used `tableAfterUses` times, so one-off keys
- * never pay the ~10 ms build (they take the slower table-less path in WASM instead). When all
+ * never pay the ~5 ms build (they take the slower table-less path in WASM instead). When all
  * slots are taken, the least recently used table is evicted — never one that the batch being
  * packed already refers to.
  * @module

@@ -19,10 +19,10 @@ import { writeSignature } from './signature-bytes.js'
 
 export interface WasmVerifierOptions extends VerifierOptions {
   /**
-   * Public keys whose comb tables stay in WASM memory (LRU). Each costs 510 KiB (allocated
-   * when first filled) and ~10 ms to build; endorser and orderer keys recur, so a handful
-   * covers a channel. Default 32 (≤ 16 MiB, only as keys arrive). With more recurring keys
-   * than slots, every batch rebuilds some tables (~10 ms each): size it to the network.
+   * Public keys whose comb tables stay in WASM memory (LRU). Each costs 264 KiB (allocated
+   * when first filled) and ~5 ms to build; endorser and orderer keys recur, so a handful
+   * covers a channel. Default 32 (≤ 8.3 MiB, only as keys arrive). With more recurring keys
+   * than slots, every batch rebuilds some tables (~5 ms each): size it to the network.
    */
   keyTableSlots?: number
   /** A key gets a table on its n-th use (uses within one batch count). Default 2. */
