@@ -23,11 +23,11 @@ import type { Height, StateMetadata } from '../api.js'
 import { fromStorageError } from '../errors.js'
 import type { KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
 import { Memtable, type MemEntry } from './memtable.js'
-import { checkKey, checkNamespace, compareUtf8, mangoEntry, memKey, namespaceEnd, stateRecordKey } from './keys.js'
-import {
-  executeQuery, fullScanPlan, indexEntryKey, matches, parseIndexDefinition, parseQuery, planQuery,
-  type Candidate, type IndexDefinition, type QueryPage
-} from './mango/index.js'
+import { checkKey, checkNamespace, compareUtf8, memKey, namespaceEnd, stateRecordKey } from './keys.js'
+import type { IndexDefinition } from './mango/index.js'
+import { MangoIndexes } from './mango-indexes.js'
+import type { IndexRecord, MetadataRecord, StateRecord } from './records.js'
+import { runRichQuery, type RichQueryResult } from './rich-query.js'
 
 export const STATE_TABLES: readonly TableSchema[] = Object.freeze([
   { name: 'state', indexes: [{ name: 'mango', keyPath: 'ix', multiEntry: true }] },
@@ -61,28 +61,6 @@ export interface StateUpdate {
   metadata?: StateMetadata
 }
 
-interface StateRecord {
-  n: string
-  k: string
-  v: Uint8Array
-  b: number
-  t: number
-  /** Mango index entries (multiEntry IndexedDB index 'mango'). */
-  ix?: string[]
-}
-
-interface MetadataRecord {
-  n: string
-  k: string
-  m: Array<[string, Uint8Array]>
-}
-
-interface IndexRecord {
-  ns: string
-  definitions: string[]
-}
-
-const decoder = new TextDecoder()
 const RANGE_FIRST_PAGE = 128
 const RANGE_MAX_PAGE = 8192
 
@@ -96,8 +74,7 @@ export interface StateDbOptions {
 export class StateDb {
   private readonly memtable = new Memtable()
   private readonly metadata = new Map<string, StateMetadata>()
-  private readonly indexes = new Map<string, IndexDefinition[]>()
-  private readonly indexSources = new Map<string, string[]>()
+  private readonly indexes = new MangoIndexes()
   private compactedTo = -1
   /** Last block whose metadata changes are stored (blocks up to it replay into the memtable only). */
   savepoint = -1
@@ -118,8 +95,7 @@ export class StateDb {
         this.metadata.set(memKey(value.n, value.k), new Map(value.m))
       }
       for (const { value } of await this.store.getRange<IndexRecord>('stateInfo', { gte: ['index'], lt: ['index\u0001'] })) {
-        this.indexSources.set(value.ns, value.definitions)
-        this.indexes.set(value.ns, value.definitions.map((d) => parseIndexDefinition(d)))
+        this.indexes.set(value.ns, value.definitions)
       }
     } catch (err) {
       throw fromStorageError(err, 'open state DB')
@@ -348,23 +324,11 @@ export class StateDb {
 
   private toRecord (e: MemEntry): StateRecord {
     const rec: StateRecord = { n: e.ns, k: e.key, v: e.value as Uint8Array, b: e.version.blockNum, t: e.version.txNum }
-    const ix = this.indexEntries(e.ns, e.key, e.value as Uint8Array)
+    const ix = this.indexes.entries(e.ns, e.key, e.value as Uint8Array)
     if (ix.length > 0) rec.ix = ix
     return rec
   }
 
-  private indexEntries (ns: string, key: string, value: Uint8Array): string[] {
-    const defs = this.indexes.get(ns)
-    if (defs === undefined || defs.length === 0) return []
-    const doc = parseJson(value)
-    if (doc === undefined) return []
-    const out: string[] = []
-    for (const def of defs) {
-      const entry = indexEntryKey(def, doc, key)
-      if (entry !== undefined) out.push(mangoEntry(ns, indexId(def), entry))
-    }
-    return out
-  }
 
   /**
    * Installs CouchDB index definitions (META-INF/statedb/couchdb/indexes/*.json) for a
@@ -372,26 +336,14 @@ export class StateDb {
    */
   async defineIndexes (ns: string, definitionFiles: readonly string[]): Promise<IndexDefinition[]> {
     checkNamespace(ns)
-    const parsed = definitionFiles.map((d, i) => parseIndexDefinition(d, `index definition ${i}`))
-    const sources = [...(this.indexSources.get(ns) ?? [])]
-    const defs = [...(this.indexes.get(ns) ?? [])]
-    parsed.forEach((def, i) => {
-      const at = defs.findIndex((d) => indexId(d) === indexId(def))
-      if (at >= 0) {
-        defs[at] = def
-        sources[at] = definitionFiles[i] as string
-      } else {
-        defs.push(def)
-        sources.push(definitionFiles[i] as string)
-      }
-    })
+    const sources = this.indexes.merged(ns, definitionFiles)
     await this.compact()
-    const previousDefs = this.indexes.get(ns)
-    this.indexes.set(ns, defs)
+    const previous = this.indexes.all().find(([n]) => n === ns)?.[1] ?? []
+    this.indexes.set(ns, sources)
     try {
       const rows = await this.store.getRange<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
       const ops: WriteOp[] = rows.map(({ key, value }) => {
-        const ix = this.indexEntries(ns, value.k, value.v)
+        const ix = this.indexes.entries(ns, value.k, value.v)
         const rec: StateRecord = { n: value.n, k: value.k, v: value.v, b: value.b, t: value.t }
         if (ix.length > 0) rec.ix = ix
         return { type: 'put', table: 'state', key, value: rec }
@@ -399,12 +351,10 @@ export class StateDb {
       ops.push({ type: 'put', table: 'stateInfo', key: ['index', ns], value: { ns, definitions: sources } satisfies IndexRecord })
       await this.store.write(ops)
     } catch (err) {
-      if (previousDefs === undefined) this.indexes.delete(ns)
-      else this.indexes.set(ns, previousDefs)
+      this.indexes.set(ns, previous)
       throw fromStorageError(err, 'define indexes')
     }
-    this.indexSources.set(ns, sources)
-    return defs
+    return this.indexes.of(ns)
   }
 
   /** Everything committed, compacted first so per-key records are complete (caller holds the commit lock). */
@@ -418,7 +368,7 @@ export class StateDb {
           const at = mk.indexOf('\u0000')
           return [mk.slice(0, at), mk.slice(at + 1), [...m]]
         }),
-        indexes: [...this.indexSources]
+        indexes: this.indexes.all()
       }
     } catch (err) {
       throw fromStorageError(err, 'export state')
@@ -427,10 +377,7 @@ export class StateDb {
 
   /** Ops that load an exported state as of `lastBlock` into an EMPTY state DB. */
   prepareImport (exported: StateExport, lastBlock: number): WriteOp[] {
-    for (const [ns, defs] of exported.indexes) {
-      this.indexSources.set(ns, defs)
-      this.indexes.set(ns, defs.map((d, i) => parseIndexDefinition(d, `snapshot index ${ns}[${i}]`)))
-    }
+    for (const [ns, files] of exported.indexes) this.indexes.set(ns, files)
     const ops: WriteOp[] = exported.entries.map(([ns, key, value, b, t]) => {
       checkNamespace(ns)
       checkKey(key)
@@ -448,56 +395,13 @@ export class StateDb {
   }
 
   listIndexes (ns: string): IndexDefinition[] {
-    return [...(this.indexes.get(ns) ?? [])]
+    return this.indexes.of(ns)
   }
 
-  /**
-   * A CouchDB Mango query over the namespace's JSON values. With a usable index, per-key
-   * records come from the IndexedDB multiEntry index (no scan); memtable documents, which are
-   * not yet indexed in storage, are checked in memory and shadow their stored versions.
-   */
-  async query (ns: string, queryJson: string, options: { bookmark?: string, pageSize?: number } = {}): Promise<{ page: QueryPage, raw: Map<string, Uint8Array>, projected: boolean }> {
+  /** A CouchDB Mango query over the namespace's JSON values (see ./rich-query.ts). */
+  async query (ns: string, queryJson: string, options: { bookmark?: string, pageSize?: number } = {}): Promise<RichQueryResult> {
     checkNamespace(ns)
-    const query = parseQuery(queryJson)
-    const plan = planQuery(query, this.indexes.get(ns) ?? [])
-    const mem = this.memtable.range(ns, '', '')
-    const shadowed = new Set(mem.map((e) => e.key))
-    const raw = new Map<string, Uint8Array>()
-    const candidates: Candidate[] = []
-    const offer = (key: string, value: Uint8Array): void => {
-      const doc = parseJson(value)
-      if (doc === undefined) return
-      raw.set(key, value)
-      candidates.push({ key, doc })
-    }
-    try {
-      if (plan.kind === 'index') {
-        const prefix = mangoEntry(ns, indexId(plan.index), '')
-        for (const r of plan.ranges) {
-          const rows = await this.store.getValues<StateRecord>('state', {
-            index: 'mango',
-            [r.lowerOpen ? 'gt' : 'gte']: prefix + r.lower,
-            [r.upperOpen ? 'lt' : 'lte']: prefix + r.upper
-          })
-          for (const value of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
-        }
-        for (const e of mem) {
-          if (e.value === undefined) continue
-          const doc = parseJson(e.value)
-          if (doc !== undefined && indexEntryKey(plan.index, doc, e.key) !== undefined && matches(query.selector, doc, { id: e.key })) offer(e.key, e.value)
-        }
-      } else {
-        const rows = await this.store.getValues<StateRecord>('state', { gte: stateRecordKey(ns, ''), lt: namespaceEnd(ns) })
-        for (const value of rows) if (!shadowed.has(value.k)) offer(value.k, value.v)
-        for (const e of mem) if (e.value !== undefined) offer(e.key, e.value)
-      }
-    } catch (err) {
-      throw fromStorageError(err, 'rich query')
-    }
-    // Candidates come from two sources, so let the executor order them itself.
-    const unordered = plan.kind === 'index' ? { ...plan, ordered: false } : fullScanPlan(query)
-    const page = await executeQuery(query, unordered, candidates, options)
-    return { page, raw, projected: query.fields.length > 0 }
+    return await runRichQuery({ store: this.store, memtable: this.memtable, indexes: this.indexes }, ns, queryJson, options)
   }
 }
 
@@ -511,19 +415,5 @@ export interface StateExport {
   indexes: Array<[string, string[]]>
 }
 
-export function indexId (def: IndexDefinition): string {
-  return `${def.ddoc}/${def.name}`
-}
 
-function parseJson (value: Uint8Array): unknown {
-  if (value.length === 0) return undefined
-  const first = value[0] as number
-  if (first !== 0x7b /* { */ && first !== 0x20 && first !== 0x0a && first !== 0x09 && first !== 0x0d) return undefined
-  try {
-    const doc: unknown = JSON.parse(decoder.decode(value))
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : undefined
-  } catch {
-    return undefined
-  }
-}
 
