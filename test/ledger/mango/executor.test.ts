@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  MangoError, applySortSkipLimitFields, executeQuerySync, fullScanPlan, parseIndexDefinition, parseQuery
+  MangoError, applySortSkipLimitFields, executeQuery, executeQuerySync, fullScanPlan, parseIndexDefinition, parseQuery
 } from '../../../src/ledger/statedb/mango/index.js'
 import type { JsonValue } from '../../../src/ledger/statedb/mango/index.js'
 import { MemoryStore } from './memory-store.js'
@@ -186,6 +186,23 @@ describe('plan order contract', () => {
   it('an ordered plan refuses candidates out of order instead of returning a wrong page', () => {
     const ordered = { ...fullScanPlan(q), ordered: true }
     expect(() => executeQuerySync(q, ordered, shuffled)).toThrow(expect.objectContaining({ code: 'MANGO_CANDIDATES_OUT_OF_ORDER' }))
+  })
+})
+
+describe('cancellation', () => {
+  it('stops reading candidates when the signal aborts', async () => {
+    const q = parseQuery('{"selector":{}}')
+    const controller = new AbortController()
+    let pulled = 0
+    async function * candidates (): AsyncGenerator<{ key: string, doc: JsonValue }> {
+      for (let i = 0; i < 1000; i++) {
+        pulled++
+        if (i === 10) controller.abort()
+        yield { key: `k${String(i).padStart(4, '0')}`, doc: { i } }
+      }
+    }
+    await expect(executeQuery(q, fullScanPlan(q), candidates(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    expect(pulled).toBe(11)
   })
 })
 

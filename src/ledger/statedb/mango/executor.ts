@@ -30,6 +30,7 @@ import { matches } from './match.js'
 import type { QueryPlan } from './planner.js'
 import { projectFields } from './projection.js'
 import type { MangoQuery } from './query.js'
+import type { AbortOptions } from '../../../shared/abort.js'
 
 export interface Candidate {
   /** The ledger key (the CouchDB `_id`). */
@@ -53,7 +54,7 @@ export interface QueryPage {
   readonly bookmark: string
 }
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends AbortOptions {
   /** Overrides the query's own `bookmark` (Fabric passes it beside the query). */
   bookmark?: string
   /** Results per page; 0 or absent: no paging (ExecuteQuery). */
@@ -158,7 +159,10 @@ class QueryRun {
 /** Runs the query over candidates read as `plan` says. Stops reading early when it can. */
 export async function executeQuery (query: MangoQuery, plan: QueryPlan, candidates: AsyncIterable<Candidate> | Iterable<Candidate>, options: ExecuteOptions = {}): Promise<QueryPage> {
   const run = new QueryRun(query, plan, options)
+  options.signal?.throwIfAborted()
   for await (const candidate of candidates) {
+    // The signal's reason (an AbortError by default) is what the caller asked to see.
+    options.signal?.throwIfAborted()
     if (run.offer(candidate)) break
   }
   return run.finish()
