@@ -11,16 +11,18 @@
  * savepoint is behind the block height replays the missing blocks (recovery.go recoverDBs).
  */
 import type { HistoryQueryExecutor, KeyModification, QueryExecutor, ResultsIterator, TxSimulator } from './api.js'
-import { Block, BlockMetadataIndex, HeaderType, TxValidationCode, decode, encode, type ProcessedTransaction } from '../protos/index.js'
+import { Block, BlockMetadataIndex, decode, encode, type ProcessedTransaction } from '../protos/index.js'
 import type { AbortOptions } from '../shared/abort.js'
 import type { KvStore, KvStoreFactory, TableSchema, WriteOp } from '../storage/kv.js'
 import { LedgerError, fromStorageError } from './errors.js'
 import { BLOCK_TABLES, BlockStore, type ChainInfo } from './blockstore/block-store.js'
-import { parseTx, type ParsedTx } from './blockstore/tx-parser.js'
-import { HISTORY_TABLES, HistoryDb, type HistoryWrite } from './history/history-db.js'
-import { STATE_TABLES, StateDb, type StateDbOptions, type StateUpdate } from './statedb/state-db.js'
+import { extractUpdates } from './block-updates.js'
+import { HISTORY_TABLES, HistoryDb } from './history/history-db.js'
+import { STATE_TABLES, StateDb, type StateDbOptions } from './statedb/state-db.js'
 import { StateQueryExecutor } from './txmgr/query-executor.js'
 import { LedgerTxSimulator } from './txmgr/tx-simulator.js'
+
+export { extractUpdates }
 
 export const LEDGER_TABLES: readonly TableSchema[] = Object.freeze([...BLOCK_TABLES, ...STATE_TABLES, ...HISTORY_TABLES])
 
@@ -43,45 +45,6 @@ export function checkChannelId (channelId: string): void {
   if (typeof channelId !== 'string' || !/^[a-z][a-z0-9.-]{0,248}$/.test(channelId)) {
     throw new LedgerError('LEDGER_BAD_INPUT', `invalid channel id ${JSON.stringify(channelId)}`)
   }
-}
-
-interface BlockUpdates {
-  state: StateUpdate[]
-  history: HistoryWrite[]
-  txIds: string[]
-}
-
-/** What a block changes, from its envelopes and validation codes: VALID transactions only. */
-export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUpdates {
-  const data = block.data?.data ?? []
-  const out: BlockUpdates = { state: [], history: [], txIds: [] }
-  data.forEach((env, txNum) => {
-    const valid = codes[txNum] === TxValidationCode.VALID
-    const parsed: ParsedTx | undefined = parseTx(env, valid)
-    out.txIds.push(parsed?.txId ?? '')
-    if (!valid || parsed === undefined || parsed.type !== HeaderType.ENDORSER_TRANSACTION) return
-    if (parsed.rwsets === undefined) {
-      throw new LedgerError('LEDGER_BAD_BLOCK', `block ${block.header?.number}: transaction ${txNum} is marked VALID but its read-write set does not decode`)
-    }
-    for (const { namespace: ns, kv } of parsed.rwsets) {
-      const byKey = new Map<string, StateUpdate>()
-      for (const w of kv.writes) {
-        // slice(): decoded bytes are views into the whole block's buffer, and IndexedDB's
-        // structured clone would store that entire buffer with every value.
-        const u: StateUpdate = w.isDelete ? { ns, key: w.key, txNum, isDelete: true } : { ns, key: w.key, txNum, value: w.value.slice() }
-        byKey.set(w.key, u)
-        out.history.push({ ns, key: w.key, txNum })
-      }
-      for (const m of kv.metadataWrites) {
-        const metadata = new Map(m.entries.map((e) => [e.name, e.value.slice()]))
-        const u = byKey.get(m.key)
-        if (u === undefined) byKey.set(m.key, { ns, key: m.key, txNum, metadata })
-        else if (u.isDelete !== true) u.metadata = metadata
-      }
-      out.state.push(...byKey.values())
-    }
-  })
-  return out
 }
 
 /** Per-phase durations of the last commit (Fabric's kv_ledger.go logs the same split). */
