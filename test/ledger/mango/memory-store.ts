@@ -42,6 +42,9 @@ export class MemoryStore {
     if (plan.kind === 'scan') {
       for (const key of this.sortedKeys()) {
         if (plan.startAfterKey !== undefined && compareStrings(key, plan.startAfterKey) <= 0) continue
+        const r = plan.keyRange
+        if (r?.start !== undefined && compareStrings(key, r.start) < (r.startOpen ? 1 : 0)) continue
+        if (r?.end !== undefined && compareStrings(key, r.end) > (r.endOpen ? -1 : 0)) continue
         this.pulled++
         yield { key, doc: this.docs.get(key) }
       }

@@ -5,6 +5,7 @@ import {
 } from '../../../src/ledger/statedb/mango/index.js'
 import type { IndexDefinition, IndexPlan, JsonValue, QueryPlan } from '../../../src/ledger/statedb/mango/index.js'
 import { MemoryStore } from './memory-store.js'
+import { trickyString } from './arbitraries.js'
 
 const idx = (json: string): IndexDefinition => parseIndexDefinition(json)
 const byDocTypeOwner = idx('{"index":{"fields":["docType","owner"]},"ddoc":"indexOwnerDoc","name":"indexOwner","type":"json"}')
@@ -270,5 +271,30 @@ describe('planner + index ranges + residual agree with a full scan (differential
         } while (bookmark !== '' && pages.length <= expected.length)
         expect(pages).toEqual(expected)
       }), { numRuns: 1500 })
+  })
+
+  it('scan key-range hints from _id conditions never exclude a matching key', async () => {
+    const idCond = fc.oneof(
+      fc.tuple(fc.constantFrom('$eq', '$gt', '$gte', '$lt', '$lte', '$beginsWith'), trickyString).map(([op, v]) => ({ [op]: v })),
+      fc.constantFrom<JsonValue>({ $gt: null }, { $lt: 5 }, { $eq: 1 })
+    )
+    await fc.assert(fc.asyncProperty(fc.uniqueArray(trickyString, { maxLength: 20 }), fc.array(idCond, { minLength: 1, maxLength: 3 }),
+      async (keys, conds) => {
+        const store = new MemoryStore()
+        keys.filter(k => !/[\uD800-\uDFFF]/.test(k)).forEach((k, i) => store.put(k, { i })) // ledger keys are valid UTF-8
+        const queryJson = JSON.stringify({ selector: { $and: conds.map(c => ({ _id: c })) } })
+        const query = parseQuery(queryJson)
+        expect((await store.query(queryJson)).page.results).toEqual(reference(store.docs, query))
+      }), { numRuns: 1500 })
+  })
+
+  it('derives key ranges for _id, including the end of a $beginsWith prefix', () => {
+    const scan = (selector: unknown): QueryPlan => plan(selector, [])
+    expect(scan({ _id: 'k5' })).toMatchObject({ keyRange: { start: 'k5', startOpen: false, end: 'k5', endOpen: false } })
+    expect(scan({ _id: { $gt: 'a', $lte: 'm' } })).toMatchObject({ keyRange: { start: 'a', startOpen: true, end: 'm', endOpen: false } })
+    expect(scan({ _id: { $beginsWith: 'asset' } })).toMatchObject({ keyRange: { start: 'asset', end: 'asseu', endOpen: true } })
+    expect(scan({ _id: { $beginsWith: 'a\uD7FF' } })).toMatchObject({ keyRange: { end: 'a\uE000' } })
+    expect(scan({ _id: { $beginsWith: 'a\u{10FFFF}' } })).toMatchObject({ keyRange: { end: 'b' } })
+    expect(scan({ _id: { $gt: null } })).not.toHaveProperty('keyRange')
   })
 })

@@ -18,7 +18,8 @@
  *
  * Query — `const query = parseQuery(queryJson)` (MangoError naming the bad part), then
  *   `const plan = planQuery(query, indexesOfNamespace, { bookmark })` (the bookmark narrows
- *   an ordered plan's ranges to start after it; a scan plan may carry `startAfterKey`):
+ *   an ordered plan's ranges to start after it; a scan plan may carry the optional hints
+ *   `startAfterKey` and `keyRange` (from `_id` conditions) to narrow the key range read):
  *   - `plan.kind === 'scan'`: feed every `{ key, doc }` of the namespace in ascending key order;
  *   - `plan.kind === 'index'`: for each `plan.ranges[i]` in order, read entries with
  *     `IDBKeyRange.bound(r.lower, r.upper, r.lowerOpen, r.upperOpen)` of `plan.index`, in
@@ -74,7 +75,7 @@ export { projectFields } from './projection.js'
 export { KEY_HIGH, encodeIndexEntryKey, encodeIndexKey, encodeIndexValue } from './index-key.js'
 export type { IndexDefinition, IndexField } from './index-definition.js'
 export { extractIndexValues, indexEntryKey, parseIndexDefinition } from './index-definition.js'
-export type { IndexPlan, KeyRange, PlanOptions, QueryPlan, ScanPlan } from './planner.js'
+export type { IndexPlan, KeyRange, LedgerKeyRange, PlanOptions, QueryPlan, ScanPlan } from './planner.js'
 export { fullScanPlan, planQuery } from './planner.js'
 export type { Candidate, ExecuteOptions, QueryPage, QueryResult } from './executor.js'
 export { applySortSkipLimitFields, executeQuery, executeQuerySync } from './executor.js'

@@ -26,7 +26,7 @@ import type { IndexDefinition } from './index-definition.js'
 import { KEY_HIGH, encodeIndexEntryKey, encodeIndexValue, encodeStringPrefix } from './index-key.js'
 import type { BookmarkState } from './bookmark.js'
 import { decodeBookmark } from './bookmark.js'
-import { compareJson } from './collation.js'
+import { compareJson, compareStrings } from './collation.js'
 import type { JsonValue } from './json.js'
 import type { MangoQuery } from './query.js'
 import type { Condition, Selector } from './selector.js'
@@ -58,6 +58,20 @@ export interface ScanPlan extends PlanBase {
    * after this key (an optimisation only; the executor skips earlier keys anyway).
    */
   readonly startAfterKey?: string
+  /**
+   * Bounds on the ledger key implied by `_id` conditions (CouchDB serves these from its
+   * `_all_docs` index): the ledger may scan only these keys. An optimisation only: the
+   * residual still checks `_id`.
+   */
+  readonly keyRange?: LedgerKeyRange
+}
+
+/** Ledger keys (code point = UTF-8 order); an absent bound is open-ended. */
+export interface LedgerKeyRange {
+  readonly start?: string
+  readonly startOpen: boolean
+  readonly end?: string
+  readonly endOpen: boolean
 }
 
 export interface IndexPlan extends PlanBase {
@@ -163,8 +177,66 @@ export function planQuery (query: MangoQuery, indexes: readonly IndexDefinition[
   if (best !== undefined) return indexPlan(query, best, warning)
   // A scan read in key order is already in result order when there is no sort.
   const ordered = query.sort.length === 0
-  const plan = scanPlan(query, ordered, warning)
-  return ordered && resume !== undefined ? Object.freeze({ ...plan, startAfterKey: resume.key }) : plan
+  const keyRange = idKeyRange(query.selector)
+  return Object.freeze({
+    ...scanPlan(query, ordered, warning),
+    ...(ordered && resume !== undefined ? { startAfterKey: resume.key } : {}),
+    ...(keyRange !== undefined ? { keyRange } : {})
+  })
+}
+
+/** The smallest string above every string that starts with `prefix` (undefined: none). */
+function prefixEnd (prefix: string): string | undefined {
+  const points = [...prefix].map(c => c.codePointAt(0) as number)
+  while (points.length > 0) {
+    const last = points.pop() as number
+    if (last < 0x10FFFF) {
+      // Skip the surrogate block: lone surrogates are not valid in ledger keys.
+      const next = last + 1 === 0xD800 ? 0xE000 : last + 1
+      return String.fromCodePoint(...points, next)
+    }
+  }
+  return undefined
+}
+
+/** Key bounds from string-valued `_id` conditions among the top-level conjuncts. */
+function idKeyRange (selector: Selector): LedgerKeyRange | undefined {
+  let start: { key: string, open: boolean } | undefined
+  let end: { key: string, open: boolean } | undefined
+  const raiseStart = (key: string, open: boolean): void => {
+    const c = start === undefined ? 1 : compareStrings(key, start.key)
+    if (c > 0 || (c === 0 && open)) start = { key, open }
+  }
+  const lowerEnd = (key: string, open: boolean): void => {
+    const c = end === undefined ? -1 : compareStrings(key, end.key)
+    if (c < 0 || (c === 0 && open)) end = { key, open }
+  }
+  for (const s of conjuncts(selector)) {
+    if (s.kind !== 'field' || s.path.length !== 1 || s.path[0] !== '_id') continue
+    const cond = s.condition
+    if (cond.op === '$beginsWith') {
+      raiseStart(cond.prefix, false)
+      const after = prefixEnd(cond.prefix)
+      if (after !== undefined) lowerEnd(after, true)
+      continue
+    }
+    if (!('value' in cond) || typeof cond.value !== 'string') continue
+    switch (cond.op) {
+      case '$eq': raiseStart(cond.value, false); lowerEnd(cond.value, false); break
+      case '$gt': raiseStart(cond.value, true); break
+      case '$gte': raiseStart(cond.value, false); break
+      case '$lt': lowerEnd(cond.value, true); break
+      case '$lte': lowerEnd(cond.value, false); break
+      default: break
+    }
+  }
+  if (start === undefined && end === undefined) return undefined
+  return Object.freeze({
+    ...(start !== undefined ? { start: start.key } : {}),
+    startOpen: start?.open ?? false,
+    ...(end !== undefined ? { end: end.key } : {}),
+    endOpen: end?.open ?? false
+  })
 }
 
 function pickBest (options: Candidate[]): Candidate | undefined {
