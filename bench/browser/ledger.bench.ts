@@ -67,7 +67,7 @@ export const suite: BenchSuite = {
   names: [
     'ledger_commit_writes_per_s', 'ledger_commit_with_compaction_writes_per_s', 'ledger_compact_writes_per_s',
  'ledger_commit_block_ms', 'ledger_commit_prepare_ms', 'ledger_commit_idb_write_ms',
-    'ledger_get_reads_per_s', 'ledger_get_multiple_reads_per_s', 'ledger_range_10k_ms',
+    'ledger_get_reads_per_s', 'ledger_get_concurrent_reads_per_s', 'ledger_get_multiple_reads_per_s', 'ledger_range_10k_ms',
     'ledger_mango_indexed_100k_ms', 'ledger_mango_scan_100k_ms', 'ledger_mango_results'
   ],
   async run (report) {
@@ -117,6 +117,13 @@ export const suite: BenchSuite = {
       if (v === undefined) throw new Error('missing key in read benchmark')
     }
     report({ name: 'ledger_get_reads_per_s', value: round(READS / ((performance.now() - t) / 1000)), unit: 'reads/s' })
+    t = performance.now()
+    for (let r = 0; r < 20; r++) {
+      // 100 simulations reading at once: their gets share IndexedDB transactions.
+      const vs = await Promise.all(Array.from({ length: 100 }, async () => await q.getState('bench', key(Math.floor(random() * writes)))))
+      if (vs.some((v) => v === undefined)) throw new Error('missing key in concurrent read benchmark')
+    }
+    report({ name: 'ledger_get_concurrent_reads_per_s', value: round(2000 / ((performance.now() - t) / 1000)), unit: 'reads/s' })
     t = performance.now()
     for (let r = 0; r < 20; r++) {
       const keys = Array.from({ length: 100 }, () => key(Math.floor(random() * writes)))

@@ -28,6 +28,7 @@ import type { IndexDefinition } from './mango/index.js'
 import { MangoIndexes } from './mango-indexes.js'
 import type { IndexRecord, MetadataRecord, StateRecord } from './records.js'
 import { runRichQuery, type RichQueryResult } from './rich-query.js'
+import { ReadBatcher } from './read-batcher.js'
 
 export const STATE_TABLES: readonly TableSchema[] = Object.freeze([
   { name: 'state', indexes: [{ name: 'mango', keyPath: 'ix', multiEntry: true }] },
@@ -75,11 +76,14 @@ export class StateDb {
   private readonly memtable = new Memtable()
   private readonly metadata = new Map<string, StateMetadata>()
   private readonly indexes = new MangoIndexes()
+  private readonly reads: ReadBatcher<StateRecord>
   private compactedTo = -1
   /** Last block whose metadata changes are stored (blocks up to it replay into the memtable only). */
   savepoint = -1
 
-  private constructor (private readonly store: KvStore, readonly options: Required<StateDbOptions>) {}
+  private constructor (private readonly store: KvStore, readonly options: Required<StateDbOptions>) {
+    this.reads = new ReadBatcher(store, 'state')
+  }
 
   static async open (store: KvStore, options: StateDbOptions = {}): Promise<StateDb> {
     const db = new StateDb(store, { compactAfterBlocks: options.compactAfterBlocks ?? 64, compactionChunk: options.compactionChunk ?? 20_000 })
@@ -121,7 +125,7 @@ export class StateDb {
     const m = this.memtable.get(ns, key)
     if (m !== undefined) return m.value === undefined ? undefined : { value: m.value, version: m.version }
     try {
-      const r = await this.store.get<StateRecord>('state', stateRecordKey(ns, key))
+      const r = await this.reads.get(stateRecordKey(ns, key))
       return r === undefined ? undefined : { value: r.v, version: { blockNum: r.b, txNum: r.t } }
     } catch (err) {
       throw fromStorageError(err, 'GetState')
