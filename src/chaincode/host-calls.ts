@@ -41,7 +41,6 @@ function pageSizeOf (args: Args): number | undefined {
 
 interface OpenIterator<T> {
   it: ResultsIterator<T>
-  peeked: T | undefined
   convert: (v: T) => unknown
 }
 
@@ -127,22 +126,21 @@ export class TxHostCalls {
       throw new BadRequest(`more than ${MAX_OPEN_ITERATORS} query iterators open in one transaction`)
     }
     const id = String(this.#nextIteratorId++)
-    this.#iterators.set(id, { it, peeked: undefined, convert } as OpenIterator<unknown>)
+    this.#iterators.set(id, { it, convert } as OpenIterator<unknown>)
     return await this.#next(id)
   }
 
+  /** Fabric's QueryResponseBuilder: up to a batch, `has_more` when the batch is full (no read-ahead, so raw reads match Fabric's). */
   async #next (id: string): Promise<WireQueryResponse<unknown>> {
     const open = this.#iterators.get(id)
     if (open === undefined) throw new BadRequest(`query iterator ${id} is not open`)
     const results: unknown[] = []
-    let item = open.peeked ?? await open.it.next()
-    open.peeked = undefined
-    while (item !== undefined && results.length < QUERY_BATCH_SIZE) {
+    while (results.length < QUERY_BATCH_SIZE) {
+      const item = await open.it.next()
+      if (item === undefined) break
       results.push(open.convert(item))
-      item = await open.it.next()
     }
-    open.peeked = item
-    const hasMore = item !== undefined
+    const hasMore = results.length === QUERY_BATCH_SIZE
     if (!hasMore) {
       this.#iterators.delete(id)
       await open.it.close()
