@@ -24,6 +24,8 @@ export type LedgerErrorCode =
   /** The storage transaction failed or was aborted: nothing of the block was written. */
   | 'LEDGER_STORAGE_FAILED'
   | 'LEDGER_CLOSED'
+  /** The channel's ledger is open in another tab or window of this origin. */
+  | 'LEDGER_LOCKED'
   /** A simulator call that Fabric's txSimulator refuses (write after paginated query, use after done). */
   | 'LEDGER_TX_SIMULATOR'
   | 'LEDGER_SNAPSHOT_INVALID'
@@ -44,6 +46,7 @@ export function fromStorageError (err: unknown, what: string): LedgerError {
   if (err instanceof StorageError) {
     if (err.code === 'STORAGE_QUOTA_EXCEEDED') return new LedgerError('LEDGER_QUOTA_EXCEEDED', `${what}: storage quota exceeded`, { cause: err })
     if (err.code === 'STORAGE_CLOSED') return new LedgerError('LEDGER_CLOSED', `${what}: ledger is closed`, { cause: err })
+    if (err.code === 'STORAGE_LOCKED') return new LedgerError('LEDGER_LOCKED', `${what}: ${err.message}`, { cause: err })
   }
   const message = err instanceof Error ? err.message : String(err)
   return new LedgerError('LEDGER_STORAGE_FAILED', `${what}: ${message}`, { cause: err })

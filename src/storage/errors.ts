@@ -5,6 +5,7 @@
  * - STORAGE_FAILED: any other backend failure.
  * - STORAGE_BAD_INPUT: a key, table or option the store cannot accept.
  * - STORAGE_CLOSED: the store was used after close().
+ * - STORAGE_LOCKED: another tab or window of the origin has the store open.
  */
 import { WeftError } from '../shared/errors.js'
 
@@ -14,6 +15,7 @@ export type StorageErrorCode =
   | 'STORAGE_FAILED'
   | 'STORAGE_BAD_INPUT'
   | 'STORAGE_CLOSED'
+  | 'STORAGE_LOCKED'
 
 export class StorageError extends WeftError {
   static override readonly name: string = 'StorageError'

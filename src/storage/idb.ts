@@ -8,6 +8,7 @@
 import { unwrap, wrap, type IDBPDatabase } from 'idb'
 import { StorageError, toStorageError } from './errors.js'
 import { assertKey, isEmptyRange } from './keys.js'
+import { acquireSingleWriter } from './single-writer.js'
 import type {
   IndexSchema, KvEntry, KvKey, KvRange, KvStore, KvStoreFactory, RangeOptions, TableSchema, WriteFault, WriteOp
 } from './kv.js'
@@ -45,7 +46,8 @@ class IdbKvStore implements KvStore {
   constructor (
     readonly name: string,
     private db: IDBPDatabase,
-    private readonly init: Required<Pick<IdbKvStoreInit, 'indexedDB' | 'keyRange'>> & IdbKvStoreInit
+    private readonly init: Required<Pick<IdbKvStoreInit, 'indexedDB' | 'keyRange'>> & IdbKvStoreInit,
+    private readonly releaseLock: () => void
   ) {}
 
   private check (): void {
@@ -252,6 +254,7 @@ class IdbKvStore implements KvStore {
     if (this.closed) return
     this.closed = true
     this.db.close()
+    this.releaseLock()
   }
 }
 
@@ -303,6 +306,7 @@ export function idbKvStoreFactory (init: IdbKvStoreInit = {}): KvStoreFactory {
     async open (shortName: string, tables: readonly TableSchema[]): Promise<KvStore> {
       if (typeof shortName !== 'string' || shortName === '') throw new StorageError('STORAGE_BAD_INPUT', 'store name must be a non-empty string')
       const name = (init.namePrefix ?? '') + shortName
+      const release = await acquireSingleWriter(name)
       try {
         let db = await openWithUpgrade(name, undefined, full, tables)
         if (needsUpgrade(db, tables)) {
@@ -310,8 +314,9 @@ export function idbKvStoreFactory (init: IdbKvStoreInit = {}): KvStoreFactory {
           db.close()
           db = await openWithUpgrade(name, version + 1, full, tables)
         }
-        return new IdbKvStore(name, db, full)
+        return new IdbKvStore(name, db, full, release)
       } catch (err) {
+        release()
         throw toStorageError(err, `open ${name}`)
       }
     },
