@@ -83,10 +83,18 @@ describe('defaultVerifier', () => {
   const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
   afterEach(() => { if (original !== undefined) Object.defineProperty(globalThis, 'crypto', original) })
 
-  it('picks WebCrypto when crypto.subtle exists, noble otherwise', async () => {
-    expect(defaultVerifier().name).toBe('webcrypto')
+  it('picks WASM wherever WebAssembly runs, with or without crypto.subtle', async () => {
+    expect(defaultVerifier().name).toBe('wasm')
+    expect(defaultVerifier()).toBe(defaultVerifier()) // one shared instance keeps the key tables warm
+    expect(defaultVerifier({ lowS: false })).not.toBe(defaultVerifier())
     Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) }, configurable: true })
-    const fallback = defaultVerifier()
+    expect(defaultVerifier().name).toBe('wasm')
+  })
+
+  it('falls back to WebCrypto, then noble, when asked (or when WASM is missing)', async () => {
+    expect(defaultVerifier({ backend: 'webcrypto' }).name).toBe('webcrypto')
+    Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) }, configurable: true })
+    const fallback = defaultVerifier({ backend: 'webcrypto' })
     expect(fallback.name).toBe('noble')
     const message = Uint8Array.of(9)
     const signature = p256.sign(message, keys[1] as Uint8Array, { format: 'der' })

@@ -58,9 +58,10 @@ export function mspSuite (label: string, withSubtle: boolean): void {
     })
     afterAll(() => { restore?.() })
 
-    it(withSubtle ? 'uses WebCrypto keys and verifier' : 'runs without crypto.subtle (noble keys and verifier)', () => {
+    it(withSubtle ? 'runs with crypto.subtle' : 'runs without crypto.subtle (WASM verifier, noble-backed x509)', () => {
       expect(globalThis.crypto.subtle === undefined).toBe(!withSubtle)
-      expect(defaultVerifier().name).toBe(withSubtle ? 'webcrypto' : 'noble')
+      expect(defaultVerifier().name).toBe('wasm')
+      expect(defaultVerifier({ backend: 'webcrypto' }).name).toBe(withSubtle ? 'webcrypto' : 'noble')
     })
 
     it('creates a Fabric-CA-style self-signed root', async () => {
