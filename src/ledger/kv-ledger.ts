@@ -10,7 +10,7 @@
  * Recovery: the block store is the source of truth. On open, a state or history DB whose
  * savepoint is behind the block height replays the missing blocks (recovery.go recoverDBs).
  */
-import type { HistoryQueryExecutor, KeyModification, QueryExecutor, ResultsIterator, TxSimulator } from './api.js'
+import type { Height, HistoryQueryExecutor, KeyModification, QueryExecutor, ResultsIterator, TxSimulator } from './api.js'
 import { Block, BlockMetadataIndex, decode, encode, type ProcessedTransaction } from '../protos/index.js'
 import type { AbortOptions } from '../shared/abort.js'
 import type { KvStore, KvStoreFactory, TableSchema, WriteOp } from '../storage/kv.js'
@@ -45,6 +45,13 @@ export function checkChannelId (channelId: string): void {
   if (typeof channelId !== 'string' || !/^[a-z][a-z0-9.-]{0,248}$/.test(channelId)) {
     throw new LedgerError('LEDGER_BAD_INPUT', `invalid channel id ${JSON.stringify(channelId)}`)
   }
+}
+
+/** What MVCC validation reads from committed state (see KvLedger.committedState). */
+export interface CommittedStateReader {
+  getVersions(namespace: string, keys: readonly string[]): Promise<Array<Height | undefined>>
+  /** [startKey, endKey) in Fabric's order, '' unbounded; no empty-key substitution (raw ledger range). */
+  range(namespace: string, startKey: string, endKey: string): AsyncIterable<{ key: string, version: Height }>
 }
 
 /** Per-phase durations of the last commit (Fabric's kv_ledger.go logs the same split). */
@@ -235,6 +242,24 @@ export class KvLedger {
   }
 
   // ---- simulation and queries -----------------------------------------------------------
+
+  /**
+   * Committed versions for MVCC validation (Fabric's validator reads the state DB directly):
+   * versions of many keys in one round trip, and range re-execution with versions for phantom
+   * checks. The validator overlays the block's earlier valid writes itself.
+   */
+  committedState (): CommittedStateReader {
+    this.checkOpen()
+    const state = this.state
+    return {
+      async getVersions (namespace, keys) {
+        return (await state.getMany(namespace, keys)).map((v) => v?.version)
+      },
+      async * range (namespace, startKey, endKey) {
+        for await (const kv of state.range(namespace, startKey, endKey)) yield { key: kv.key, version: kv.version }
+      }
+    }
+  }
 
   newQueryExecutor (): QueryExecutor {
     this.checkOpen()

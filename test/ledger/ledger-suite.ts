@@ -181,6 +181,18 @@ export function ledgerSuite (backend: string, makeFactory: () => KvStoreFactory)
         expect(kv.rangeQueriesInfo[1]).toMatchObject({ startKey: '\u0001', endKey: 'k1', itrExhausted: false })
       })
 
+      it('gives the validator committed versions and versioned ranges (MVCC and phantom checks)', async () => {
+        const h = await harness(makeFactory())
+        await h.commit([await h.tx('t0', put({ a: '0', b: '0' }))])
+        await h.ledger.compact()
+        await h.commit([await h.tx('t1', put({ b: '1', c: '1' }))])
+        const reader = h.ledger.committedState()
+        expect(await reader.getVersions('cc', ['a', 'b', 'c', 'd'])).toEqual([{ blockNum: 0, txNum: 0 }, { blockNum: 1, txNum: 0 }, { blockNum: 1, txNum: 0 }, undefined])
+        const ranged: Array<[string, number]> = []
+        for await (const r of reader.range('cc', 'a', 'c')) ranged.push([r.key, r.version.blockNum])
+        expect(ranged).toEqual([['a', 0], ['b', 1]])
+      })
+
       it('scans in UTF-8 byte order, keeps composite keys out of simple ranges, serves partial composite keys', async () => {
         const h = await harness(makeFactory())
         const ck = (...parts: string[]) => `\u0000${parts.join('\u0000')}\u0000`
