@@ -152,8 +152,10 @@ export class QuickJsSandbox {
         reject: (e) => { cleanup(); reject(e) }
       })
       const arg = this.#vm.newString(JSON.stringify(info))
-      const r = this.#enter(() => this.#vm.callFunction(this.#fns.invoke, this.#vm.undefined, arg))
+      const r = this.#guarded(() => this.#vm.callFunction(this.#fns.invoke, this.#vm.undefined, arg))
+      if (this.#poisoned !== undefined) return
       arg.dispose()
+      if (r === undefined) return
       if (r.error !== undefined) this.#fail(r.error)
       else r.value.dispose()
       this.#pump()
@@ -179,6 +181,11 @@ export class QuickJsSandbox {
       const flight = this.#flights.get(txId)
       if (flight === undefined || vm.typeof(resH) !== 'string') return
       this.#flights.delete(txId)
+      if (this.#interrupted) {
+        // The guest caught the interrupt at an await and answered anyway: it still ran out of time.
+        flight.reject(new ChaincodeError('CHAINCODE_TIMEOUT', 'chaincode execution exceeded its time limit; sandbox restarted'))
+        return
+      }
       const r = parseResponse(vm.getString(resH))
       if (r.status >= 400 && isOutOfMemory(r.message)) {
         flight.reject(new ChaincodeError('CHAINCODE_OUT_OF_MEMORY', `chaincode ran out of memory: ${r.message}`))
@@ -241,9 +248,22 @@ export class QuickJsSandbox {
     this.#interruptAt = deadline
     try {
       return fn()
+    } catch (err) {
+      // The wasm module itself failed (e.g. the native stack overflowed): this instance is done.
+      this.#poison('CHAINCODE_CRASHED', `chaincode sandbox crashed: ${err instanceof Error ? err.message : String(err)}; sandbox restarted`)
+      throw err
     } finally {
       this.#interruptAt = Number.POSITIVE_INFINITY
       if (this.#interrupted) this.#poison('CHAINCODE_TIMEOUT', 'chaincode execution exceeded its time limit; sandbox restarted')
+    }
+  }
+
+  /** `#enter` for the transaction paths: a crash poisons the instance instead of throwing into the host. */
+  #guarded<T> (fn: () => T): T | undefined {
+    try {
+      return this.#enter(fn)
+    } catch {
+      return undefined
     }
   }
 
@@ -251,9 +271,9 @@ export class QuickJsSandbox {
     if (this.#poisoned !== undefined) return
     const vm = this.#vm
     const args = [vm.newNumber(callId), ok ? vm.true : vm.false, vm.newString(result)]
-    const r = this.#enter(() => vm.callFunction(this.#fns.complete, vm.undefined, ...args))
+    const r = this.#guarded(() => vm.callFunction(this.#fns.complete, vm.undefined, ...args))
+    if (this.#poisoned !== undefined || r === undefined) return
     args[0]?.dispose(); args[2]?.dispose()
-    if (this.#poisoned !== undefined) return
     if (r.error !== undefined) this.#fail(r.error)
     else r.value.dispose()
     this.#pump()
@@ -265,8 +285,8 @@ export class QuickJsSandbox {
     this.#pumping = true
     try {
       while (this.#poisoned === undefined) {
-        const r = this.#enter(() => this.#runtime.executePendingJobs(JOB_BATCH))
-        if (this.#poisoned !== undefined) return
+        const r = this.#guarded(() => this.#runtime.executePendingJobs(JOB_BATCH))
+        if (this.#poisoned !== undefined || r === undefined) return
         if (r.error !== undefined) { this.#fail(r.error); continue }
         if (r.value === 0) return
         const t = now()

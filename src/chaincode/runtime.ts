@@ -5,7 +5,7 @@ import { QuickJsSandbox, type ChaincodeFormat } from './quickjs-sandbox.js'
 import { buildTxInfo } from './tx-info.js'
 import type { ChaincodeRuntimeOptions, InvokeResult, LogSink, TxContext } from './types.js'
 
-const DEFAULTS = { timeoutMs: 3000, memoryLimitBytes: 64 * 1024 * 1024, maxStackBytes: 512 * 1024, maxValueBytes: 4 * 1024 * 1024 }
+const DEFAULTS = { timeoutMs: 3000, memoryLimitBytes: 64 * 1024 * 1024, maxStackBytes: 256 * 1024, maxValueBytes: 4 * 1024 * 1024 }
 
 /** Source text with `import`/`export` statements is an ES module; anything else is CommonJS. */
 export function detectFormat (source: string): ChaincodeFormat {

@@ -56,7 +56,7 @@ export interface ChaincodeRuntimeOptions {
   timeoutMs?: number
   /** Heap limit of the sandbox. Default 64 MiB. */
   memoryLimitBytes?: number
-  /** Native stack limit of the sandbox (deep recursion). Default 512 KiB. */
+  /** Native stack limit of the sandbox (deep recursion). Default 256 KiB. */
   maxStackBytes?: number
   /** Where chaincode `console` output goes (the peer log). Default: dropped. */
   log?: LogSink

@@ -4,7 +4,7 @@ import { hostLog } from './bridge.js'
 function format (args: unknown[]): string {
   return args.map((a) => {
     if (typeof a === 'string') return a
-    if (a instanceof Error) return a.stack ?? `${a.name}: ${a.message}`
+    if (a instanceof Error) return `${a.name}: ${a.message}${a.stack !== undefined ? `\n${a.stack}` : ''}`
     try { return JSON.stringify(a) } catch { return String(a) }
   }).join(' ')
 }
