@@ -24,6 +24,9 @@ export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUp
     const valid = codes[txNum] === TxValidationCode.VALID
     const parsed: ParsedTx | undefined = parseTx(env, valid)
     out.txIds.push(parsed?.txId ?? '')
+    if (valid && parsed === undefined) {
+      throw new LedgerError('LEDGER_BAD_BLOCK', `block ${block.header?.number}: transaction ${txNum} is marked VALID but is not a decodable envelope`)
+    }
     if (!valid || parsed === undefined || parsed.type !== HeaderType.ENDORSER_TRANSACTION) return
     if (parsed.rwsets === undefined) {
       throw new LedgerError('LEDGER_BAD_BLOCK', `block ${block.header?.number}: transaction ${txNum} is marked VALID but its read-write set does not decode`)

@@ -106,6 +106,18 @@ export function ledgerSuite (backend: string, makeFactory: () => KvStoreFactory)
         expect(text(await h.ledger.newQueryExecutor().getState('cc', 'a'))).toBe('2')
       })
 
+      it('stores undecodable transactions marked invalid, and refuses them marked VALID', async () => {
+        const h = await harness(makeFactory())
+        const junk = utf8('\u0001junk')
+        await expect(h.ledger.commit(h.chain.next([junk]), [V])).rejects.toSatisfy(code('LEDGER_BAD_BLOCK'))
+        expect(h.ledger.getChainInfo().height).toBe(0)
+        const h2 = await harness(makeFactory())
+        await h2.commit([junk, await h2.tx('ok', put({ a: '1' }))], [TxValidationCode.BAD_PAYLOAD, V])
+        await expect(h2.ledger.blockStore.getTransactionByBlockNumTxNum(0, 0)).rejects.toSatisfy(code('LEDGER_BAD_BLOCK'))
+        expect((await h2.ledger.blockStore.getTransactionByBlockNumTxNum(0, 1)).validationCode).toBe(V)
+        expect(text(await h2.ledger.newQueryExecutor().getState('cc', 'a'))).toBe('1')
+      })
+
       it('returns the first valid occurrence of a duplicated txId', async () => {
         const h = await harness(makeFactory())
         await h.commit([await h.tx('dup', put({ a: '1' }))], [MVCC])

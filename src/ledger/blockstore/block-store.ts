@@ -231,7 +231,13 @@ export class BlockStore {
     const env = block.data?.data[txNum]
     if (env === undefined) throw new LedgerError('LEDGER_NOT_FOUND', `block ${blockNum} has no transaction ${txNum}`)
     const filter = block.metadata?.metadata[BlockMetadataIndex.TRANSACTIONS_FILTER]
-    return { transactionEnvelope: decode(Envelope, env), validationCode: filter?.[txNum] ?? TxValidationCode.NOT_VALIDATED }
+    const validationCode = filter?.[txNum] ?? TxValidationCode.NOT_VALIDATED
+    try {
+      return { transactionEnvelope: decode(Envelope, env), validationCode }
+    } catch (err) {
+      // Invalid transactions are stored as they came; some are not envelopes at all.
+      throw new LedgerError('LEDGER_BAD_BLOCK', `transaction ${txNum} of block ${blockNum} (validation code ${validationCode}) is not a decodable envelope`, { cause: err })
+    }
   }
 
   /** Resolves when the height exceeds `num`; rejects when the signal aborts or the ledger closes. */
