@@ -68,6 +68,8 @@ export interface CommitStats {
 export class KvLedger {
   /** Timings of the last successful commit. */
   lastCommit: CommitStats | undefined
+  /** Why the last background compaction failed (undefined after a success). */
+  lastCompactionError: unknown
   private lock: Promise<unknown> = Promise.resolve()
   private closed = false
   private compactionScheduled = false
@@ -188,7 +190,9 @@ export class KvLedger {
     // Off the commit's critical path; it queues behind commits already waiting.
     setTimeout(() => {
       this.compactionScheduled = false
-      if (!this.closed) this.compact().catch(() => undefined)
+      // A failed compaction (e.g. quota) loses nothing: the blocks stay the log; it is retried
+      // after the next commit. The error is kept for the UI.
+      if (!this.closed) this.compact().then(() => { this.lastCompactionError = undefined }, (err: unknown) => { this.lastCompactionError = err })
     }, 0)
   }
 

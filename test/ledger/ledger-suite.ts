@@ -339,6 +339,16 @@ export function ledgerSuite (backend: string, makeFactory: () => KvStoreFactory)
         expect(text(await h.ledger.newQueryExecutor().getState('cc', 'a'))).toBe('1')
       })
 
+      it('compacts in the background after enough blocks, without changing what reads see', async () => {
+        const h = await harness(makeFactory(), { compactAfterBlocks: 2 })
+        for (let b = 0; b < 5; b++) await h.commit([await h.tx(`t${b}`, put({ [`k${b}`]: String(b), last: String(b) }))])
+        for (let i = 0; i < 50 && h.ledger.state.blocksInMemtable >= 2; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+        expect(h.ledger.state.blocksInMemtable).toBeLessThan(2)
+        expect(h.ledger.lastCompactionError).toBeUndefined()
+        const q = h.ledger.newQueryExecutor()
+        expect((await q.getStateMultipleKeys('cc', ['k0', 'k4', 'last'])).map(text)).toEqual(['0', '4', '4'])
+      })
+
       it('a crash during compaction loses nothing', async () => {
         const h = await harness(makeFactory())
         await h.commit([await h.tx('t0', put({ a: '0', b: '0' }))])
