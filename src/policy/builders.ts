@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { MSPPrincipal, MSPRole, SignaturePolicy, encode } from '../protos/index.js'
-import type { SignaturePolicyEnvelope } from '../protos/index.js'
+import { MSPPrincipal, MSPRole, encode } from '../protos/index.js'
+import type { SignaturePolicyEnvelope , SignaturePolicy} from '../protos/index.js'
 import type { PrincipalRole } from '../msp/index.js'
 
 const ROLE_TYPES: Readonly<Record<PrincipalRole, MSPRole.MSPRoleType>> = Object.freeze({

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Identity, Msp, MspError, decodeSerializedIdentity } from '../msp/index.js'
+import type { Identity} from '../msp/index.js';
+import { Msp, MspError, decodeSerializedIdentity } from '../msp/index.js'
 import { PolicyError } from './errors.js'
 
 export class MspManager {

@@ -1,0 +1,152 @@
+/**
+ * The reference block validator (Fabric's core/committer/txvalidator/v20/validator.go plus the
+ * ledger's MVCC pass): assigns every transaction of a block Fabric's TxValidationCode, in
+ * Fabric's order of checks. Written for clarity — the WASM validator (issue 6) must agree with
+ * it code for code.
+ *
+ * Per transaction, in order:
+ *  1. structure (parse.ts): NIL_ENVELOPE, BAD_PAYLOAD, BAD_COMMON_HEADER, BAD_CHANNEL_HEADER,
+ *     UNKNOWN_TX_TYPE, BAD_HEADER_EXTENSION, INVALID_ENDORSER_TRANSACTION, BAD_RWSET, ...
+ *  2. BAD_CREATOR_SIGNATURE: the creator deserializes with a channel MSP, is valid, and signed
+ *     the payload;
+ *  3. BAD_PROPOSAL_TXID: txId = SHA-256(nonce ‖ creator);
+ *  4. TARGET_CHAIN_NOT_FOUND: the channel header names this channel;
+ *  5. DUPLICATE_TXID: the txId is already on the ledger;
+ *  6. BAD_RESPONSE_PAYLOAD: the chaincode response is not a success (status outside [200, 400));
+ *  7. ILLEGAL_WRITESET (writes to a system chaincode namespace), INVALID_CHAINCODE (a written or
+ *     invoked namespace without a chaincode definition), ENDORSEMENT_POLICY_FAILURE (endorsement.ts);
+ * then for the block: DUPLICATE_TXID for a txId seen earlier in the block (Fabric's
+ * markTXIdDuplicates, whatever the earlier one's code), then MVCC in block order (mvcc.ts):
+ * ENDORSEMENT_POLICY_FAILURE when an earlier valid transaction of the block changed the
+ * metadata (validation parameter) of a key this one writes, MVCC_READ_CONFLICT,
+ * PHANTOM_READ_CONFLICT.
+ *
+ * @module
+ */
+import { computeTxId } from '../msp/index.js'
+import { isIdentityError, type MspManager, type Policy } from '../policy/index.js'
+import { TxValidationCode, blockDataHash, type Block } from '../protos/index.js'
+import { endorsementSignedData, namespaceEndorsed } from './endorsement.js'
+import { ValidatorError } from './errors.js'
+import { BlockUpdates, validateReads } from './mvcc.js'
+import { parseTransaction, writtenNamespaces, type ParsedTx } from './parse.js'
+import type { CommittedState } from './state.js'
+
+/** Endorsement policy of a namespace; undefined when no chaincode is defined under that name. */
+export type NamespacePolicyResolver = (namespace: string) => Promise<Policy | undefined>
+
+export interface ValidatorInit {
+  channelId: string
+  msps: MspManager
+  state: CommittedState
+  policyFor: NamespacePolicyResolver
+  /** Namespaces no transaction may write (Fabric's system chaincodes). */
+  systemNamespaces?: readonly string[]
+}
+
+export interface TxResult {
+  code: TxValidationCode
+  /** Empty when the envelope had no readable channel header. */
+  txId: string
+  /** Why the transaction is invalid (for logs and client errors). */
+  reason?: string
+  tx?: ParsedTx
+}
+
+export const DEFAULT_SYSTEM_NAMESPACES = Object.freeze(['qscc', 'cscc', 'lscc', 'escc', 'vscc'])
+
+export class BlockValidator {
+  readonly #init: ValidatorInit
+  readonly #system: ReadonlySet<string>
+
+  constructor (init: ValidatorInit) {
+    this.#init = init
+    this.#system = new Set(init.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES)
+  }
+
+  /** Validates a block; throws ValidatorError when the block itself is unusable. */
+  async validate (block: Block): Promise<TxResult[]> {
+    if (block.header === undefined || block.data === undefined) throw new ValidatorError('VALIDATOR_BAD_BLOCK', 'block has no header or data')
+    let dataHash: Uint8Array
+    try {
+      dataHash = blockDataHash(block.data)
+    } catch (err) {
+      throw new ValidatorError('VALIDATOR_BAD_BLOCK', 'block data is malformed', { cause: err })
+    }
+    if (!equal(dataHash, block.header.dataHash)) throw new ValidatorError('VALIDATOR_BAD_BLOCK', `block ${block.header.number}: data hash does not match its transactions`)
+
+    // Transactions are independent until the block-level passes: check them concurrently.
+    const results = await Promise.all(block.data.data.map(async (env) => await this.#validateTx(env)))
+
+    const seen = new Set<string>()
+    for (const r of results) {
+      if (r.txId === '') continue
+      if (seen.has(r.txId)) {
+        if (r.code === TxValidationCode.VALID) Object.assign(r, { code: TxValidationCode.DUPLICATE_TXID, reason: 'txId appears earlier in the block' })
+      } else {
+        seen.add(r.txId)
+      }
+    }
+
+    const updates = new BlockUpdates()
+    for (let txNum = 0; txNum < results.length; txNum++) {
+      const r = results[txNum] as TxResult
+      if (r.code !== TxValidationCode.VALID || r.tx === undefined) continue
+      const rwsets = r.tx.rwsets
+      const vpChanged = rwsets.some(({ namespace, kv }) => [...kv.writes, ...kv.metadataWrites].some((w) => updates.get(namespace, w.key)?.validationParameterChanged === true))
+      if (vpChanged) {
+        Object.assign(r, { code: TxValidationCode.ENDORSEMENT_POLICY_FAILURE, reason: 'a key\'s validation parameter was changed earlier in the block' })
+        continue
+      }
+      const code = await validateReads(rwsets, updates, this.#init.state)
+      if (code !== TxValidationCode.VALID) {
+        Object.assign(r, { code, reason: code === TxValidationCode.MVCC_READ_CONFLICT ? 'a key read has changed' : 'a range read has changed' })
+        continue
+      }
+      updates.apply(rwsets, { blockNum: block.header.number, txNum })
+    }
+    return results
+  }
+
+  async #validateTx (envelope: Uint8Array): Promise<TxResult> {
+    const parsed = parseTransaction(envelope)
+    if (!parsed.ok) return { code: parsed.code, txId: parsed.txId ?? '', reason: parsed.reason }
+    const tx = parsed.tx
+    const invalid = (code: TxValidationCode, reason: string): TxResult => ({ code, txId: tx.txId, reason, tx })
+
+    try {
+      const creator = this.#init.msps.deserializeIdentity(tx.creator)
+      await this.#init.msps.validate(creator)
+      await creator.verify(tx.payloadBytes, tx.signature)
+    } catch (err) {
+      if (isIdentityError(err)) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, `creator: ${(err as Error).message}`)
+      throw err
+    }
+    if (computeTxId(tx.nonce, tx.creator) !== tx.txId) return invalid(TxValidationCode.BAD_PROPOSAL_TXID, 'txId is not SHA-256(nonce ‖ creator)')
+    if (tx.channelId !== this.#init.channelId) return invalid(TxValidationCode.TARGET_CHAIN_NOT_FOUND, `transaction for channel ${tx.channelId}`)
+    if (await this.#init.state.txIdExists(tx.txId)) return invalid(TxValidationCode.DUPLICATE_TXID, 'txId already on the ledger')
+    const status = tx.response?.status ?? 0
+    if (status < 200 || status >= 400) return invalid(TxValidationCode.BAD_RESPONSE_PAYLOAD, `chaincode response status ${status}`)
+
+    const written = writtenNamespaces(tx)
+    const illegal = written.find((ns) => this.#system.has(ns))
+    if (illegal !== undefined) return invalid(TxValidationCode.ILLEGAL_WRITESET, `writes to system namespace ${illegal}`)
+    const namespaces = written.length > 0 ? written : [tx.chaincodeName]
+    const signedData = endorsementSignedData(tx.proposalResponsePayload, tx.endorsements)
+    for (const ns of namespaces) {
+      const policy = await this.#init.policyFor(ns)
+      if (policy === undefined) return invalid(TxValidationCode.INVALID_CHAINCODE, `no chaincode definition for ${ns}`)
+      const rw = tx.rwsets.find((r) => r.namespace === ns)
+      if (!await namespaceEndorsed(rw, policy, signedData, this.#init.state, this.#init.msps)) {
+        return invalid(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, `endorsement policy of ${ns} not satisfied`)
+      }
+    }
+    return { code: TxValidationCode.VALID, txId: tx.txId, tx }
+  }
+}
+
+function equal (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
