@@ -23,6 +23,13 @@ export default tseslint.config(
     }
   },
   {
+    // Sample chaincode written as Fabric developers write it (CommonJS require/module.exports);
+    // the TypeScript sample needs value imports because decorator metadata references them at runtime.
+    files: ['test/fixtures/chaincode/**'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/consistent-type-imports': 'off' }
+  },
+  {
     // Config files must default-export for their tools.
     files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts', 'vitest.browser.config.ts', 'vitest.e2e.config.ts'],
     rules: { 'no-restricted-syntax': 'off' }
