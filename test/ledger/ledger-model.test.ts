@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { TxValidationCode } from '../../src/protos/index.js'
+import 'fake-indexeddb/auto'
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import { memoryKvStoreFactory } from '../../src/storage/memory.js'
+import { idbKvStoreFactory } from '../../src/storage/idb.js'
+import type { KvStoreFactory } from '../../src/storage/kv.js'
 import { compareUtf8 } from '../../src/ledger/statedb/keys.js'
 import { harness } from './ledger-suite.js'
 import { text, utf8 } from './fixtures.js'
@@ -21,10 +25,15 @@ const writeArb = fc.record({ key: fc.constantFrom(...KEYS), del: fc.boolean(), v
 const txArb = fc.record({ writes: fc.array(writeArb, { minLength: 1, maxLength: 3 }), valid: fc.boolean() })
 const stepArb = fc.record({ txs: fc.array(txArb, { minLength: 1, maxLength: 4 }), then: fc.constantFrom('none', 'none', 'compact', 'reopen') })
 
-describe('ledger against a reference model', () => {
+const backends: Array<[string, () => KvStoreFactory, number]> = [
+  ['memory', () => memoryKvStoreFactory(), 40],
+  ['fake-indexeddb', () => idbKvStoreFactory({ indexedDB: new IDBFactory(), keyRange: IDBKeyRange }), 15]
+]
+
+describe.each(backends)('ledger against a reference model (%s)', (_name, makeFactory, numRuns) => {
   it('state, ranges, history and txId lookups follow the model', async () => {
     await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), async (steps) => {
-      const h = await harness(memoryKvStoreFactory())
+      const h = await harness(makeFactory())
       const state = new Map<string, string>()
       const history = new Map<string, Array<[string, string | undefined]>>()
       const codes = new Map<string, number>()
@@ -67,6 +76,6 @@ describe('ledger against a reference model', () => {
       for (const [txId, c] of codes) expect(await h.ledger.getTxValidationCodeByTxID(txId)).toBe(c)
       expect(h.ledger.getChainInfo().height).toBe(steps.length)
       await h.ledger.close()
-    }), { numRuns: 40 })
+    }), { numRuns })
   })
 })
