@@ -133,13 +133,17 @@ export class HistoryDb {
     checkNamespace(ns)
     checkKey(key)
     const mk = memKey(ns, key)
+    // The in-memory part is captured BEFORE the storage read: a compaction meanwhile can only
+    // move blocks from it into storage (then seen twice, deduplicated), never hide one.
+    const recent = [...this.recent].filter(([, rec]) => rec.keys.includes(mk)).sort(([a], [b]) => b - a)
     let rows
     try {
       rows = await this.store.getFromIndex<HistoryRecord>('history', 'key', { gte: mk, lte: mk, reverse: true })
     } catch (err) {
       throw fromStorageError(err, 'GetHistoryForKey')
     }
-    const recent = [...this.recent].filter(([, rec]) => rec.keys.includes(mk)).sort(([a], [b]) => b - a)
+    const inMemory = new Set(recent.map(([b]) => b))
+    rows = rows.filter((r) => !inMemory.has(r.key as number))
     const out: KeyModification[] = []
     for (const { key: blockNum, value } of [...recent.map(([key, value]) => ({ key, value })), ...rows]) {
       if ((blockNum as number) < this.blocks.base) continue // before a snapshot: see historySnapshot
