@@ -1,0 +1,106 @@
+/**
+ * The reference committer (Fabric's core/committer + kvledger commit): validate a block, write
+ * its TRANSACTIONS_FILTER and commit it through the ledger — only VALID transactions' writes
+ * reach state; a block whose transactions are all invalid still commits, with its codes.
+ * Blocks commit one at a time, in order. Listeners hear each committed block with per-tx
+ * results (txId, code, chaincode event), which is how clients learn their transaction's fate.
+ *
+ * @module
+ */
+import type { KvLedger } from '../ledger/index.js'
+import type { Block, ChaincodeEvent } from '../protos/index.js'
+import type { AbortOptions } from '../shared/abort.js'
+import type { BlockValidator, TxResult } from '../validator/index.js'
+
+export interface CommittedTx {
+  txId: string
+  code: number
+  reason?: string
+  blockNum: number
+  txNum: number
+  /** The invoked chaincode's event, only when the transaction is VALID (Fabric emits only those). */
+  event?: ChaincodeEvent
+  /** Namespace → written keys (valid transactions only), for listeners such as _lifecycle. */
+  writes: ReadonlyArray<{ namespace: string, keys: readonly string[] }>
+}
+
+export interface CommittedBlock {
+  blockNum: number
+  block: Block
+  txs: readonly CommittedTx[]
+}
+
+export type BlockListener = (committed: CommittedBlock) => void | Promise<void>
+
+export class Committer {
+  readonly #listeners = new Set<BlockListener>()
+  readonly #waiters = new Map<string, Array<(tx: CommittedTx) => void>>()
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor (readonly ledger: KvLedger, readonly validator: BlockValidator) {}
+
+  /** Validates and commits `block` after the blocks already queued. */
+  async commitBlock (block: Block): Promise<CommittedBlock> {
+    const run = this.#queue.then(async () => await this.#commit(block))
+    this.#queue = run.catch(() => undefined)
+    return await run
+  }
+
+  /** Calls `listener` after every committed block (awaited before the next block commits). */
+  onBlock (listener: BlockListener): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  /** Resolves when a transaction with `txId` commits (valid or not). */
+  async waitForTx (txId: string, options: AbortOptions = {}): Promise<CommittedTx> {
+    return await new Promise<CommittedTx>((resolve, reject) => {
+      const list = this.#waiters.get(txId) ?? []
+      const onAbort = (): void => {
+        const rest = (this.#waiters.get(txId) ?? []).filter((f) => f !== done)
+        if (rest.length === 0) this.#waiters.delete(txId)
+        else this.#waiters.set(txId, rest)
+        reject(options.signal?.reason)
+      }
+      const done = (tx: CommittedTx): void => {
+        options.signal?.removeEventListener('abort', onAbort)
+        resolve(tx)
+      }
+      if (options.signal?.aborted === true) { reject(options.signal.reason); return }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      list.push(done)
+      this.#waiters.set(txId, list)
+    })
+  }
+
+  async #commit (block: Block): Promise<CommittedBlock> {
+    const results = await this.validator.validate(block)
+    await this.ledger.commit(block, results.map((r) => r.code))
+    const blockNum = block.header?.number as number
+    const txs = results.map((r, txNum) => committedTx(r, blockNum, txNum))
+    const committed: CommittedBlock = { blockNum, block, txs }
+    for (const listener of this.#listeners) await listener(committed)
+    for (const tx of txs) {
+      const waiters = this.#waiters.get(tx.txId)
+      if (waiters === undefined) continue
+      this.#waiters.delete(tx.txId)
+      for (const w of waiters) w(tx)
+    }
+    return committed
+  }
+}
+
+function committedTx (r: TxResult, blockNum: number, txNum: number): CommittedTx {
+  const valid = r.code === 0
+  return {
+    txId: r.txId,
+    code: r.code,
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+    blockNum,
+    txNum,
+    ...(valid && r.tx?.event !== undefined ? { event: r.tx.event } : {}),
+    writes: valid && r.tx !== undefined
+      ? r.tx.rwsets.map(({ namespace, kv }) => ({ namespace, keys: [...kv.writes.map((w) => w.key), ...kv.metadataWrites.map((w) => w.key)] }))
+      : []
+  }
+}

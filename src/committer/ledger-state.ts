@@ -1,0 +1,31 @@
+/**
+ * The validator's view of committed state, read from a KvLedger.
+ *
+ * @module
+ */
+import type { Height, StateMetadata } from '../ledger/api.js'
+import { LedgerError, type KvLedger } from '../ledger/index.js'
+import type { CommittedKey, CommittedState } from '../validator/index.js'
+
+export function ledgerCommittedState (ledger: KvLedger): CommittedState {
+  return {
+    async getVersion (namespace: string, key: string): Promise<Height | undefined> {
+      return (await ledger.state.get(namespace, key))?.version
+    },
+    async getMetadata (namespace: string, key: string): Promise<StateMetadata | undefined> {
+      return ledger.state.getMetadata(namespace, key)
+    },
+    async * range (namespace: string, startKey: string, endKey: string): AsyncGenerator<CommittedKey> {
+      for await (const kv of ledger.state.range(namespace, startKey, endKey)) yield { key: kv.key, version: kv.version }
+    },
+    async txIdExists (txId: string): Promise<boolean> {
+      try {
+        await ledger.blockStore.getTxLoc(txId)
+        return true
+      } catch (err) {
+        if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return false
+        throw err
+      }
+    }
+  }
+}
