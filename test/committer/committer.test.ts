@@ -28,7 +28,7 @@ async function setup (): Promise<{ ledger: KvLedger, committer: Committer }> {
   const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
   return { ledger, committer: new Committer(ledger, validator) }
 }
-const w = (key: string, value: string): RwSpec['kv']['writes'] & object => [{ key, isDelete: false, value: new TextEncoder().encode(value) }]
+const w = (key: string, value: string): NonNullable<RwSpec['kv']['writes']> => [{ key, isDelete: false, value: new TextEncoder().encode(value) }]
 function next (prev: Block, envelopes: Uint8Array[]): Block {
   return makeBlock((prev.header?.number ?? 0) + 1, envelopes, blockHeaderHash(prev.header as NonNullable<Block['header']>))
 }
