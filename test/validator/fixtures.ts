@@ -41,7 +41,7 @@ export async function makeTx (spec: TxSpec): Promise<{ txId: string, envelope: U
   return { txId, envelope }
 }
 
-export function makeBlock (num: number, envelopes: readonly Uint8Array[], previousHash = new Uint8Array(32)): Block {
+export function makeBlock (num: number, envelopes: readonly Uint8Array[], previousHash: Uint8Array = new Uint8Array(32)): Block {
   const block = newBlock(num, previousHash)
   ;(block.data as { data: Uint8Array[] }).data = [...envelopes]
   ;(block.header as { dataHash: Uint8Array }).dataHash = blockDataHash({ data: [...envelopes] })
