@@ -51,18 +51,36 @@ function certificateOf (identity: Identity): WireCertificate {
   }
 }
 
+/** Parsing a certificate costs milliseconds; creators repeat, so the last few are remembered. */
+const IDENTITY_CACHE_SIZE = 256
+const identityCache = new Map<string, WireIdentity>()
+
 /** Decoded creator facts; throws CHAINCODE_BAD_INPUT when the creator is not an X.509 SerializedIdentity. */
 export function wireIdentity (creator: Uint8Array): WireIdentity {
+  const cacheKey = bytesToHex(creator)
+  const cached = identityCache.get(cacheKey)
+  if (cached !== undefined) {
+    identityCache.delete(cacheKey)
+    identityCache.set(cacheKey, cached)
+    return cached
+  }
+  const identity = parseIdentity(creator)
+  identityCache.set(cacheKey, identity)
+  if (identityCache.size > IDENTITY_CACHE_SIZE) identityCache.delete(identityCache.keys().next().value as string)
+  return identity
+}
+
+function parseIdentity (creator: Uint8Array): WireIdentity {
   try {
     const fields = decodeSerializedIdentity(creator)
     const identity = new Identity(fields.mspid, fields.idBytes, new NobleVerifier({ precomputeWindow: 0 }))
-    return {
+    return Object.freeze({
       id: identity.id,
       mspId: identity.mspId,
       idBytes: bytesToHex(identity.idBytes),
-      attributes: { ...identity.attributes },
+      attributes: Object.freeze({ ...identity.attributes }),
       certificate: certificateOf(identity)
-    }
+    })
   } catch (err) {
     throw new ChaincodeError('CHAINCODE_BAD_INPUT', 'creator is not an X.509 SerializedIdentity', { cause: err })
   }
