@@ -3,27 +3,28 @@ import type { Clock } from '../shared/clock.js'
 import {
   Block, ChannelHeader, Envelope, HeaderType, Payload, Status, blockHeaderHash, decode, encode
 } from '../protos/index.js'
-import type { BlockHeader } from '../protos/index.js'
+import type { BlockHeader, BroadcastResponse, DeliverResponse } from '../protos/index.js'
+import type { BroadcastAuthorizer } from './authorizer.js'
 import { BlockCreator } from './block-creator.js'
 import { BlockWriter, lastConfigIndexOf } from './block-writer.js'
 import type { BlockSigner, NonceSource } from './block-writer.js'
 import { BlockCutter } from './blockcutter.js'
 import type { BatchConfig } from './blockcutter.js'
+import { deliverBlocks } from './deliver.js'
+import type { DeliverSource } from './deliver.js'
 import { OrdererError } from './errors.js'
+import { MemoryOrdererLedger } from './ledger.js'
+import type { OrdererLedger } from './ledger.js'
+import { configOfEnvelope, consenterChanges, consenterIdsOfBlock, consenterIdsOfConfig, nextConfChange } from './membership.js'
 import type { EtcdRaftOptions } from './raft/config.js'
 import { RaftDriver } from './raft/driver.js'
 import type { RaftStateMachine, RaftTransport } from './raft/driver.js'
+import type { ConfChange } from './raft/conf-change.js'
 import { RaftError } from './raft/errors.js'
 import type { MaybePromise, RaftPersistence } from './raft/persistence.js'
 import type { RandomSource } from './raft/random.js'
 import { StateType } from './raft/types.js'
-import type { Entry, Message, Snapshot } from './raft/types.js'
-
-/** Fabric's BroadcastResponse: a common.Status and a reason. */
-export interface BroadcastResponse {
-  readonly status: Status
-  readonly info: string
-}
+import type { ConfState, Entry, Message, Snapshot } from './raft/types.js'
 
 /** A client's envelope handed from a follower to the leader (Fabric cluster `Submit`). */
 export interface SubmitRequest {
@@ -41,17 +42,6 @@ export interface ChainTransport extends RaftTransport {
  */
 export type EnvelopeFilter = (envelope: Envelope, channelHeader: ChannelHeader) => MaybePromise<BroadcastResponse | undefined>
 
-/** Fabric SeekPosition: oldest, newest, or a block number. */
-export type SeekPosition = { readonly oldest: true } | { readonly newest: true } | { readonly specified: number }
-
-/** Fabric SeekInfo with BLOCK_UNTIL_READY; stop `{ specified: Number.MAX_SAFE_INTEGER }` means forever. */
-export interface SeekInfo {
-  readonly start: SeekPosition
-  readonly stop: SeekPosition
-}
-
-export const SEEK_FOREVER: SeekPosition = Object.freeze({ specified: Number.MAX_SAFE_INTEGER })
-
 export interface OrderingChainInit {
   readonly id: number
   readonly options: EtcdRaftOptions
@@ -59,6 +49,8 @@ export interface OrderingChainInit {
   readonly random: RandomSource
   /** The channel's genesis block (block 0). */
   readonly genesis: Block
+  /** Envelopes for other channels get NOT_FOUND (Fabric: no such channel); unchecked when absent. */
+  readonly channelId?: string
 }
 
 export interface OrderingChainComponents {
@@ -68,6 +60,10 @@ export interface OrderingChainComponents {
   readonly signer: BlockSigner
   readonly nonce?: NonceSource
   readonly filters?: readonly EnvelopeFilter[]
+  /** Signature and channel Writers (Broadcast) / Readers (Deliver) checks; everything is allowed without it. */
+  readonly authorizer?: BroadcastAuthorizer
+  /** Where written blocks persist (default: memory). A restarted consenter resumes from its height. */
+  readonly ledger?: OrdererLedger
   /** Fetches blocks [from, to] from other orderers when a Raft snapshot skips them (Fabric's block puller). */
   readonly puller?: BlockPuller
 }
@@ -78,11 +74,10 @@ export type BlockPuller = (from: number, to: number) => Promise<Block[]>
  * One consenter's ordering service for a channel (Fabric etcdraft/chain.go, condensed): Broadcast
  * checks an envelope and hands it to the Raft leader; the leader cuts batches (BatchSize,
  * BatchTimeout), creates blocks ahead of commit and proposes them as Raft entries; every consenter
- * writes the committed blocks, signed with its own identity, and serves them through Deliver.
- * Blocks are kept in memory here; the ledger's block store takes them in the peer.
+ * writes the committed blocks, signed with its own identity, to its OrdererLedger and serves them
+ * through Deliver. Config blocks that change the consenter set drive Raft membership changes.
  */
 export class OrderingChain {
-  private readonly blocks: Block[]
   private readonly writer: BlockWriter
   private readonly cutter: BlockCutter<Uint8Array>
   private driver!: RaftDriver
@@ -94,15 +89,32 @@ export class OrderingChain {
   private waiters: Array<() => void> = []
   /** Index of the last Raft entry applied; ahead of raft.log.applied while a Ready is applied. */
   private appliedIndex = 0
+  /** The term in which this leader proposed a conf change not applied yet. */
+  private confChangeTerm: number | undefined
 
-  private constructor (private readonly init: OrderingChainInit, private readonly components: OrderingChainComponents) {
-    this.blocks = [init.genesis]
-    this.writer = new BlockWriter(init.genesis, 0, components.signer, components.nonce)
+  private constructor (
+    private readonly init: OrderingChainInit,
+    private readonly components: OrderingChainComponents,
+    private readonly ledger: OrdererLedger,
+    private tip: Block,
+    /** Consenter ids named by the last config block; undefined when no config names them. */
+    private consenterIds: number[] | undefined
+  ) {
+    this.writer = new BlockWriter(tip, lastConfigIndexOf(tip), components.signer, components.nonce)
     this.cutter = new BlockCutter(init.batch)
   }
 
   static async create (init: OrderingChainInit, components: OrderingChainComponents): Promise<OrderingChain> {
-    const chain = new OrderingChain(init, components)
+    const ledger = components.ledger ?? new MemoryOrdererLedger()
+    if (ledger.height === 0) await ledger.append(init.genesis)
+    const genesis = await ledger.block(0)
+    if (genesis?.header === undefined || init.genesis.header === undefined ||
+      !sameBytes(blockHeaderHash(genesis.header), blockHeaderHash(init.genesis.header))) {
+      throw new OrdererError('ORDERER_INVALID_CONFIG', 'the ledger holds the genesis block of another channel')
+    }
+    const tip = await ledger.block(ledger.height - 1) as Block
+    const lastConfig = await ledger.block(lastConfigIndexOf(tip))
+    const chain = new OrderingChain(init, components, ledger, tip, lastConfig === undefined ? undefined : tolerantConsenterIds(lastConfig))
     chain.driver = await RaftDriver.create({ id: init.id, options: init.options, random: init.random }, {
       clock: components.clock,
       persistence: components.persistence,
@@ -113,7 +125,7 @@ export class OrderingChain {
   }
 
   get height (): number {
-    return this.blocks.length
+    return this.ledger.height
   }
 
   /** Why this consenter stopped (a broken chain, a storage failure), if it did. */
@@ -129,8 +141,14 @@ export class OrderingChain {
     return this.driver.rawNode.raft.state === StateType.Leader
   }
 
-  block (n: number): Block | undefined {
-    return this.blocks[n]
+  /** Consenter ids of the last config block (undefined when no config block names them). */
+  get consenters (): readonly number[] | undefined {
+    return this.consenterIds
+  }
+
+  /** Block `n` from this consenter's ledger. */
+  async block (n: number): Promise<Block | undefined> {
+    return await this.ledger.block(n)
   }
 
   start (): void {
@@ -152,7 +170,10 @@ export class OrderingChain {
     this.order(request)
   }
 
-  /** Fabric Broadcast: checks the envelope and hands it to the leader. */
+  /**
+   * Fabric Broadcast: checks the envelope (size against AbsoluteMaxBytes, shape, channel, signature
+   * and Writers policy, filters, a config's consenter change) and hands it to the leader.
+   */
   async broadcast (raw: Uint8Array): Promise<BroadcastResponse> {
     if (!(raw instanceof Uint8Array)) return { status: Status.BAD_REQUEST, info: 'envelope must be bytes' }
     if (raw.byteLength > this.init.batch.absoluteMaxBytes) {
@@ -168,11 +189,21 @@ export class OrderingChain {
     } catch (err) {
       return { status: Status.BAD_REQUEST, info: `malformed envelope: ${err instanceof Error ? err.message : String(err)}` }
     }
+    if (this.init.channelId !== undefined && channelHeader.channelId !== this.init.channelId) {
+      return { status: Status.NOT_FOUND, info: `channel ${channelHeader.channelId} is not served here` }
+    }
+    const refused = await this.components.authorizer?.authorizeBroadcast(envelope, channelHeader)
+    if (refused !== undefined) return refused
     for (const filter of this.components.filters ?? []) {
       const rejected = await filter(envelope, channelHeader)
       if (rejected !== undefined) return rejected
     }
-    const request = { envelope: raw, isConfig: channelHeader.type === HeaderType.CONFIG }
+    const isConfig = channelHeader.type === HeaderType.CONFIG
+    if (isConfig) {
+      const invalid = this.checkConsenterChange(raw)
+      if (invalid !== undefined) return invalid
+    }
+    const request = { envelope: raw, isConfig }
     const raft = this.driver.rawNode.raft
     if (raft.state === StateType.Leader) return this.order(request)
     if (raft.lead === 0) return { status: Status.SERVICE_UNAVAILABLE, info: 'no Raft leader' }
@@ -180,18 +211,42 @@ export class OrderingChain {
     return { status: Status.SUCCESS, info: '' }
   }
 
-  /** Fabric Deliver with BLOCK_UNTIL_READY: yields blocks start..stop, waiting for those not yet written. */
-  async * deliver (seek: SeekInfo, options: AbortOptions = {}): AsyncGenerator<Block> {
-    const newest = this.blocks.length - 1
-    const resolve = (p: SeekPosition): number => 'oldest' in p ? 0 : 'newest' in p ? newest : p.specified
-    const start = resolve(seek.start)
-    const stop = resolve(seek.stop)
-    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(stop) || start < 0 || start > stop) {
-      throw new OrdererError('ORDERER_INVALID_ARGUMENT', `seek: start ${start} must be in [0, stop ${stop}]`)
+  /** Fabric's etcdraft config checks: consenters change by at most one, and some remain. */
+  private checkConsenterChange (raw: Uint8Array): BroadcastResponse | undefined {
+    let ids: number[] | undefined
+    try {
+      ids = consenterIdsOfConfig(configOfEnvelope(raw))
+    } catch (err) {
+      return { status: Status.BAD_REQUEST, info: `malformed config: ${err instanceof Error ? err.message : String(err)}` }
     }
-    for (let n = start; n <= stop; n++) {
-      while (n >= this.blocks.length) await this.nextCommit(options)
-      yield this.blocks[n] as Block
+    if (ids === undefined) return undefined
+    if (ids.length === 0) return { status: Status.BAD_REQUEST, info: 'a config must keep at least one consenter' }
+    const current = this.consenterIds ?? this.driver.rawNode.raft.confState().voters
+    if (consenterChanges(current, ids) > 1) {
+      return { status: Status.BAD_REQUEST, info: `update of more than one consenter at a time is not supported (${current.join(',')} -> ${ids.join(',')})` }
+    }
+    return undefined
+  }
+
+  /**
+   * Fabric Deliver: `raw` is a signed Envelope carrying a SeekInfo (see deliver.ts for the
+   * statuses). Yields DeliverResponse{block} for each block, then one DeliverResponse{status}.
+   */
+  deliver (raw: Uint8Array, options: AbortOptions = {}): AsyncGenerator<DeliverResponse> {
+    return deliverBlocks(this.deliverSource(), raw, options)
+  }
+
+  private deliverSource (): DeliverSource {
+    const authorizer = this.components.authorizer
+    return {
+      channelId: this.init.channelId,
+      height: () => this.ledger.height,
+      block: async (n) => await this.ledger.block(n),
+      waitFor: async (n, options) => { while (n >= this.ledger.height) await this.nextCommit(options) },
+      failure: () => this.driver.failed,
+      ...(authorizer?.authorizeDeliver !== undefined
+        ? { authorize: async (envelope: Envelope, header: ChannelHeader) => (await authorizer.authorizeDeliver?.(envelope, header))?.status }
+        : {})
     }
   }
 
@@ -272,9 +327,34 @@ export class OrderingChain {
   }
 
   private tipHeader (): Pick<BlockHeader, 'number' | 'previousHash' | 'dataHash'> {
-    const header = this.blocks[this.blocks.length - 1]?.header
+    const header = this.tip.header
     if (header === undefined) throw new OrdererError('ORDERER_INVALID_ARGUMENT', 'chain tip has no header')
     return header
+  }
+
+  /**
+   * Leader only: if the last config block names consenters Raft does not have (or lacks some it
+   * has), propose the next one-node change (Fabric's etcdraft proposes the ConfChange once the
+   * config block is written). Runs after each Ready, since Raft refuses a change while the
+   * previous one, or a new leader's first entry, is unapplied; retried after every apply.
+   */
+  private scheduleMembershipCheck (): void {
+    if (this.consenterIds === undefined) return
+    this.driver.idle().then(() => { this.reconcileMembership() }, () => { /* the consenter stopped */ })
+  }
+
+  private reconcileMembership (): void {
+    const raft = this.driver.rawNode.raft
+    const target = this.consenterIds
+    if (target === undefined || raft.state !== StateType.Leader || this.confChangeTerm === raft.term) return
+    const change = nextConfChange(raft.confState().voters, target)
+    if (change === undefined) return
+    try {
+      this.driver.proposeConfChange(change)
+      this.confChangeTerm = raft.term
+    } catch (err) {
+      if (!(err instanceof RaftError) || err.code !== 'RAFT_PROPOSAL_DROPPED') throw err
+    }
   }
 
   // ---- every consenter: apply committed blocks ----
@@ -283,21 +363,26 @@ export class OrderingChain {
     return {
       applyEntry: async (entry: Entry) => { await this.applyBlock(entry) },
       applySnapshot: async (snapshot: Snapshot) => {
-        // Fabric's Raft snapshot is the last block; the blocks up to it come from other orderers.
+        // Fabric's Raft snapshot is the last block; the blocks up to it come from the ledger, or
+        // from other orderers when this consenter lags behind it.
         if (snapshot.data.byteLength === 0) return // the genesis snapshot
         const last = decode(Block, snapshot.data)
         const target = last.header?.number ?? 0
-        if (target < this.blocks.length) return
+        if (target < this.ledger.height) return
         const puller = this.components.puller
         if (puller === undefined) {
-          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `snapshot at block ${target} needs blocks from ${this.blocks.length}, and there is no block puller`)
+          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `snapshot at block ${target} needs blocks from ${this.ledger.height}, and there is no block puller`)
         }
-        for (const block of await puller(this.blocks.length, target)) this.written(this.writer.appendPulled(block))
-        if (this.blocks.length <= target) {
-          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `block puller stopped at ${this.blocks.length - 1}, snapshot is at ${target}`)
+        for (const block of await puller(this.ledger.height, target)) await this.written(this.writer.appendPulled(block))
+        if (this.ledger.height <= target) {
+          throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `block puller stopped at ${this.ledger.height - 1}, snapshot is at ${target}`)
         }
       },
-      snapshotData: () => encode(Block, this.blocks[this.blocks.length - 1] as Block)
+      applyConfChange: (_change: ConfChange, _confState: ConfState) => {
+        this.confChangeTerm = undefined
+        this.scheduleMembershipCheck()
+      },
+      snapshotData: () => encode(Block, this.tip)
     }
   }
 
@@ -305,13 +390,14 @@ export class OrderingChain {
     this.appliedIndex = entry.index
     if (entry.data.byteLength === 0) { // the leader's empty entry
       this.flushQueued()
+      this.scheduleMembershipCheck()
       return
     }
     const block = decode(Block, entry.data)
     const number = block.header?.number ?? -1
-    if (number < this.blocks.length) {
+    if (number < this.ledger.height) {
       // Re-applied after a restart: it must be the very block already written.
-      const written = this.blocks[number]?.header
+      const written = (await this.ledger.block(number))?.header
       const header = block.header
       if (written === undefined || header === undefined || !sameBytes(blockHeaderHash(written), blockHeaderHash(header))) {
         throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `committed block ${number} differs from the block ${number} already written`)
@@ -319,12 +405,20 @@ export class OrderingChain {
       return
     }
     const isConfig = this.isConfigBlock(block)
-    this.written(await this.writer.commit(block, { isConfig }))
+    await this.written(await this.writer.commit(block, { isConfig }))
     this.flushQueued()
   }
 
-  private written (block: Block): void {
-    this.blocks.push(block)
+  private async written (block: Block): Promise<void> {
+    await this.ledger.append(block)
+    this.tip = block
+    if (this.isConfigBlock(block)) {
+      const ids = tolerantConsenterIds(block)
+      if (ids !== undefined) {
+        this.consenterIds = ids
+        this.scheduleMembershipCheck()
+      }
+    }
     const waiters = this.waiters
     this.waiters = []
     for (const wake of waiters) wake()
@@ -352,6 +446,19 @@ export class OrderingChain {
   /** LAST_CONFIG of a block written by Fabric or Weft (for a chain resumed from a ledger tip). */
   static lastConfigIndex (block: Block): number {
     return lastConfigIndexOf(block)
+  }
+}
+
+/**
+ * Consenters a committed config block names. Broadcast refused malformed ones, but a block is
+ * committed whatever it holds (e.g. a genesis block from elsewhere): one that does not parse
+ * leaves the consenter set as it was.
+ */
+function tolerantConsenterIds (block: Block): number[] | undefined {
+  try {
+    return consenterIdsOfBlock(block)
+  } catch {
+    return undefined
   }
 }
 

@@ -5,6 +5,7 @@ export type OrdererErrorCode =
   | 'ORDERER_INVALID_CONFIG'
   | 'ORDERER_INVALID_ARGUMENT'
   | 'ORDERER_BLOCK_CHAIN_BROKEN'
+  | 'ORDERER_LEDGER_CORRUPT'
 
 export class OrdererError extends WeftError {
   static override readonly name: string = 'OrdererError'

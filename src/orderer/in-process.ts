@@ -1,11 +1,15 @@
 import type { Clock } from '../shared/clock.js'
 import type { Block } from '../protos/index.js'
+import type { BroadcastAuthorizer } from './authorizer.js'
 import type { BlockSigner, NonceSource } from './block-writer.js'
 import { DEFAULT_BATCH_CONFIG } from './blockcutter.js'
 import type { BatchConfig } from './blockcutter.js'
 import { OrderingChain } from './chain.js'
 import { OrdererError } from './errors.js'
 import type { ChainTransport, EnvelopeFilter, SubmitRequest } from './chain.js'
+import { MemoryOrdererLedger } from './ledger.js'
+import type { OrdererLedger } from './ledger.js'
+import { consenterIdsOfBlock } from './membership.js'
 import { DEFAULT_ETCDRAFT_OPTIONS } from './raft/config.js'
 import type { EtcdRaftOptions } from './raft/config.js'
 import { MemoryRaftPersistence } from './raft/persistence.js'
@@ -19,6 +23,7 @@ export interface LinkPolicy {
 }
 
 export interface InProcessOrderersInit {
+  /** Initial consenters 1..n; ignored when the genesis config names consenters (their ids are used). */
   readonly consenters: number
   readonly genesis: Block
   readonly clock: Clock
@@ -28,17 +33,25 @@ export interface InProcessOrderersInit {
   readonly seed?: number
   readonly nonce?: NonceSource
   readonly filters?: readonly EnvelopeFilter[]
+  readonly authorizer?: BroadcastAuthorizer
+  readonly channelId?: string
   readonly links?: LinkPolicy
+  /** Each consenter's block ledger (default: a MemoryOrdererLedger that survives crash/restart, like the tab's IndexedDB). */
+  readonly ledgerFor?: (id: number) => Promise<OrdererLedger>
 }
 
 /**
  * 1, 3 or 5 consenters in one JavaScript realm, talking through a simulated transport (the
  * browser network issue plugs libp2p in instead). For `createTestNetwork`, tests and benchmarks.
- * Each consenter keeps its Raft state in a MemoryRaftPersistence that survives `crash`/`restart`.
+ * Each consenter keeps its Raft state in a MemoryRaftPersistence and its blocks in an OrdererLedger,
+ * both surviving `crash`/`restart`.
  */
 export class InProcessOrderers {
   readonly chains = new Map<number, OrderingChain>()
   readonly disks = new Map<number, MemoryRaftPersistence>()
+  readonly ledgers = new Map<number, OrdererLedger>()
+  /** Raft voters of the genesis block: every consenter, including later additions, boots from them. */
+  private voters: number[] = []
   private readonly down = new Set<number>()
   /** Blocks fetched by consenters that installed a Raft snapshot. */
   pulledBlocks = 0
@@ -68,12 +81,20 @@ export class InProcessOrderers {
       throw new OrdererError('ORDERER_INVALID_CONFIG', `consenters: expected a positive integer, got ${String(init.consenters)}`)
     }
     const net = new InProcessOrderers(init)
-    const voters = Array.from({ length: init.consenters }, (_, i) => i + 1)
-    for (const id of voters) {
-      net.disks.set(id, new MemoryRaftPersistence({ metadata: { index: 0, term: 0, confState: { voters } }, data: new Uint8Array(0) }))
-      await net.boot(id)
-    }
+    net.voters = consenterIdsOfBlock(init.genesis) ?? Array.from({ length: init.consenters }, (_, i) => i + 1)
+    for (const id of net.voters) await net.addConsenter(id)
     return net
+  }
+
+  /**
+   * Boots a consenter with an empty disk (a new tab). It takes part once a config block naming
+   * it has committed and the leader added it to Raft; until then it only listens.
+   */
+  async addConsenter (id: number): Promise<OrderingChain> {
+    if (this.disks.has(id)) throw new OrdererError('ORDERER_INVALID_ARGUMENT', `consenter ${id} exists`)
+    this.disks.set(id, new MemoryRaftPersistence({ metadata: { index: 0, term: 0, confState: { voters: this.voters } }, data: new Uint8Array(0) }))
+    this.ledgers.set(id, await (this.init.ledgerFor?.(id) ?? Promise.resolve(new MemoryOrdererLedger())))
+    return await this.boot(id)
   }
 
   private async boot (id: number): Promise<OrderingChain> {
@@ -83,7 +104,8 @@ export class InProcessOrderers {
       options: init.options ?? DEFAULT_ETCDRAFT_OPTIONS,
       batch: init.batch ?? DEFAULT_BATCH_CONFIG,
       random: seededRandom(((init.seed ?? 1) * 7919 + id * 104729 + (this.chains.has(id) ? 1 : 0)) >>> 0),
-      genesis: init.genesis
+      genesis: init.genesis,
+      ...(init.channelId !== undefined ? { channelId: init.channelId } : {})
     }, {
       clock: init.clock,
       transport: this.transport,
@@ -91,12 +113,14 @@ export class InProcessOrderers {
       signer: init.signerFor(id),
       ...(init.nonce !== undefined ? { nonce: init.nonce } : {}),
       ...(init.filters !== undefined ? { filters: init.filters } : {}),
+      ...(init.authorizer !== undefined ? { authorizer: init.authorizer } : {}),
+      ledger: this.ledgers.get(id) as OrdererLedger,
       puller: async (from: number, to: number) => {
         // Any live consenter that has the blocks serves them (Fabric pulls from the other orderers).
         for (const [other, source] of this.chains) {
           if (other === id || this.down.has(other) || source.height <= to) continue
           const blocks: Block[] = []
-          for (let n = from; n <= to; n++) blocks.push(source.block(n) as Block)
+          for (let n = from; n <= to; n++) blocks.push(await source.block(n) as Block)
           this.pulledBlocks += blocks.length
           return blocks
         }
@@ -123,7 +147,7 @@ export class InProcessOrderers {
     await this.chains.get(id)?.stop()
   }
 
-  /** The tab reopens: Raft state from disk, blocks rebuilt by replaying the Raft log. */
+  /** The tab reopens: Raft state and blocks from its disk; the Raft log replays onto the written blocks. */
   async restart (id: number): Promise<OrderingChain> {
     return await this.boot(id)
   }
