@@ -12,7 +12,8 @@ export default defineConfig({
     include: [
       '@noble/hashes/sha2.js', '@noble/hashes/utils.js', '@noble/hashes/legacy.js',
       '@noble/curves/nist.js', '@noble/curves/abstract/weierstrass.js',
-      '@peculiar/x509', 'reflect-metadata', 'idb', 'protons-runtime', 'uint8arraylist', 'fast-check'
+      '@peculiar/x509', 'reflect-metadata', 'idb', 'protons-runtime', 'uint8arraylist', 'fast-check',
+      '@jitl/quickjs-wasmfile-release-sync', 'quickjs-emscripten-core'
     ]
   },
   test: {
