@@ -56,5 +56,5 @@ export function validateBlockMvcc (problem: BlockMvccProblem, options: ValidateB
     if (solver !== null) return { codes: solver.solve(problem, { checked: true }), engine: 'wasm' }
     if (wanted === 'wasm') throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: WebAssembly is not available here')
   }
-  return { codes: solveBlockMvccReference(problem), engine: 'reference' }
+  return { codes: solveBlockMvccReference(problem, { checked: true }), engine: 'reference' }
 }

@@ -106,71 +106,67 @@ export function hasMerkleRanges (problem: BlockMvccProblem): boolean {
 
 const MAX_HEIGHT_PART = Number.MAX_SAFE_INTEGER
 
-function checkHeight (h: unknown, field: string, optional: boolean): void {
-  if (h === undefined && optional) return
-  if (typeof h !== 'object' || h === null) throw new MvccError('MVCC_BAD_INPUT', `${field}: expected a version`)
+function bad (field: string, why: string): MvccError {
+  return new MvccError('MVCC_BAD_INPUT', `${field}: ${why}`)
+}
+
+function validHeight (h: unknown): boolean {
+  if (typeof h !== 'object' || h === null) return false
   const { blockNum, txNum } = h as Height
-  if (!Number.isInteger(blockNum) || blockNum < 0 || blockNum > MAX_HEIGHT_PART ||
-    !Number.isInteger(txNum) || txNum < 0 || txNum > MAX_HEIGHT_PART) {
-    throw new MvccError('MVCC_BAD_INPUT', `${field}: blockNum and txNum must be safe non-negative integers`)
-  }
+  return Number.isInteger(blockNum) && blockNum >= 0 && blockNum <= MAX_HEIGHT_PART &&
+    Number.isInteger(txNum) && txNum >= 0 && txNum <= MAX_HEIGHT_PART
 }
 
-function checkId (id: unknown, keyCount: number, field: string): void {
-  if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= keyCount) {
-    throw new MvccError('MVCC_BAD_INPUT', `${field}: key id must be an integer in [0, ${keyCount})`)
-  }
+function validId (id: unknown, keyCount: number): boolean {
+  return Number.isInteger(id) && (id as number) >= 0 && (id as number) < keyCount
 }
 
-/** Boundary check shared by both solvers: throws `MVCC_BAD_INPUT` naming the bad field. */
+const HEIGHT_RULE = 'must be undefined or a version with safe non-negative integer blockNum and txNum'
+
+/**
+ * Boundary check shared by both solvers: throws `MVCC_BAD_INPUT` naming the bad field. Plain
+ * loops and messages built only on failure: this runs once per block on the hot path.
+ */
 export function checkProblem (problem: BlockMvccProblem): void {
-  if (typeof problem !== 'object' || problem === null) throw new MvccError('MVCC_BAD_INPUT', 'problem: expected an object')
+  if (typeof problem !== 'object' || problem === null) throw bad('problem', 'expected an object')
   const { blockNum, keyCount, committed, txs } = problem
-  if (!Number.isInteger(blockNum) || blockNum < 0 || blockNum > MAX_HEIGHT_PART) {
-    throw new MvccError('MVCC_BAD_INPUT', 'blockNum: must be a safe non-negative integer')
+  if (!Number.isInteger(blockNum) || blockNum < 0 || blockNum > MAX_HEIGHT_PART) throw bad('blockNum', 'must be a safe non-negative integer')
+  if (!Number.isInteger(keyCount) || keyCount < 0 || keyCount > 0x3fffffff) throw bad('keyCount', 'must be a non-negative integer below 2^30')
+  if (!Array.isArray(committed) || committed.length !== keyCount) throw bad('committed', 'must be an array of keyCount versions')
+  for (let k = 0; k < keyCount; k++) {
+    const v = committed[k]
+    if (v !== undefined && !validHeight(v)) throw bad(`committed[${k}]`, HEIGHT_RULE)
   }
-  if (!Number.isInteger(keyCount) || keyCount < 0 || keyCount > 0x3fffffff) {
-    throw new MvccError('MVCC_BAD_INPUT', 'keyCount: must be a non-negative integer below 2^30')
-  }
-  if (!Array.isArray(committed) || committed.length !== keyCount) {
-    throw new MvccError('MVCC_BAD_INPUT', 'committed: must be an array of keyCount versions')
-  }
-  for (let k = 0; k < keyCount; k++) checkHeight(committed[k], `committed[${k}]`, true)
-  if (!Array.isArray(txs)) throw new MvccError('MVCC_BAD_INPUT', 'txs: expected an array')
-  txs.forEach((tx: MvccTx, t) => {
-    const at = `txs[${t}]`
-    if (!Number.isInteger(tx.preCode) || tx.preCode < 0 || tx.preCode > 255) {
-      throw new MvccError('MVCC_BAD_INPUT', `${at}.preCode: must be a TxValidationCode (0..255)`)
-    }
-    if (!Array.isArray(tx.checks) || !Array.isArray(tx.writes)) {
-      throw new MvccError('MVCC_BAD_INPUT', `${at}: checks and writes must be arrays`)
-    }
-    tx.checks.forEach((check: MvccCheck, c) => {
-      const field = `${at}.checks[${c}]`
+  if (!Array.isArray(txs)) throw bad('txs', 'expected an array')
+  for (let t = 0; t < txs.length; t++) {
+    const tx = txs[t] as MvccTx
+    if (typeof tx !== 'object' || tx === null) throw bad(`txs[${t}]`, 'expected an object')
+    if (!Number.isInteger(tx.preCode) || tx.preCode < 0 || tx.preCode > 255) throw bad(`txs[${t}].preCode`, 'must be a TxValidationCode (0..255)')
+    const { checks, writes } = tx
+    if (!Array.isArray(checks) || !Array.isArray(writes)) throw bad(`txs[${t}]`, 'checks and writes must be arrays')
+    for (let c = 0; c < checks.length; c++) {
+      const check = checks[c] as MvccCheck
       if (check.kind === 'read') {
-        checkId(check.keyId, keyCount, `${field}.keyId`)
-        checkHeight(check.version, `${field}.version`, true)
+        if (!validId(check.keyId, keyCount)) throw bad(`txs[${t}].checks[${c}].keyId`, `must be an integer in [0, ${keyCount})`)
+        if (check.version !== undefined && !validHeight(check.version)) throw bad(`txs[${t}].checks[${c}].version`, HEIGHT_RULE)
       } else if (check.kind === 'range') {
-        if (!Number.isInteger(check.lo) || !Number.isInteger(check.hi) || check.lo < 0 || check.lo > check.hi || check.hi > keyCount) {
-          throw new MvccError('MVCC_BAD_INPUT', `${field}: need 0 <= lo <= hi <= keyCount`)
+        const { lo, hi, results } = check
+        if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || lo > hi || hi > keyCount) throw bad(`txs[${t}].checks[${c}]`, 'need 0 <= lo <= hi <= keyCount')
+        if (!Array.isArray(results)) throw bad(`txs[${t}].checks[${c}].results`, 'expected an array')
+        if (check.merkle !== undefined && typeof problem.verifyMerkle !== 'function') throw bad(`txs[${t}].checks[${c}].merkle`, 'the problem has no verifyMerkle')
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i] as RangeResult
+          if (!validId(r.keyId, keyCount)) throw bad(`txs[${t}].checks[${c}].results[${i}].keyId`, `must be an integer in [0, ${keyCount})`)
+          if (r.version !== undefined && !validHeight(r.version)) throw bad(`txs[${t}].checks[${c}].results[${i}].version`, HEIGHT_RULE)
         }
-        if (!Array.isArray(check.results)) throw new MvccError('MVCC_BAD_INPUT', `${field}.results: expected an array`)
-        if (check.merkle !== undefined && typeof problem.verifyMerkle !== 'function') {
-          throw new MvccError('MVCC_BAD_INPUT', `${field}.merkle: the problem has no verifyMerkle`)
-        }
-        check.results.forEach((r: RangeResult, i) => {
-          checkId(r.keyId, keyCount, `${field}.results[${i}].keyId`)
-          checkHeight(r.version, `${field}.results[${i}].version`, true)
-        })
       } else {
-        throw new MvccError('MVCC_BAD_INPUT', `${field}.kind: must be 'read' or 'range'`)
+        throw bad(`txs[${t}].checks[${c}].kind`, "must be 'read' or 'range'")
       }
-    })
-    tx.writes.forEach((w: MvccWrite, i) => {
-      checkId(w.keyId, keyCount, `${at}.writes[${i}].keyId`)
-      if (w.kind !== WriteKind.PUT && w.kind !== WriteKind.DELETE && w.kind !== WriteKind.METADATA) {
-        throw new MvccError('MVCC_BAD_INPUT', `${at}.writes[${i}].kind: must be PUT, DELETE or METADATA`)
-      }
-    })
-  })
+    }
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i] as MvccWrite
+      if (!validId(w.keyId, keyCount)) throw bad(`txs[${t}].writes[${i}].keyId`, `must be an integer in [0, ${keyCount})`)
+      if (w.kind !== WriteKind.PUT && w.kind !== WriteKind.DELETE && w.kind !== WriteKind.METADATA) throw bad(`txs[${t}].writes[${i}].kind`, 'must be PUT, DELETE or METADATA')
+    }
+  }
 }

@@ -27,9 +27,12 @@ function sameVersion (a: Height | undefined, b: Height | undefined): boolean {
   return a.blockNum === b.blockNum && a.txNum === b.txNum
 }
 
-/** Solves the problem with Fabric's sequential semantics; returns one code per transaction. */
-export function solveBlockMvccReference (problem: BlockMvccProblem): Uint8Array {
-  checkProblem(problem)
+/**
+ * Solves the problem with Fabric's sequential semantics; returns one code per transaction.
+ * `checked`: the caller already ran `checkProblem`.
+ */
+export function solveBlockMvccReference (problem: BlockMvccProblem, options: { checked?: boolean } = {}): Uint8Array {
+  if (options.checked !== true) checkProblem(problem)
   return new ReferenceValidator(problem).run()
 }
 

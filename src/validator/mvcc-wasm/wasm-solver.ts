@@ -7,7 +7,7 @@
 import { wasmBase64 } from '../../wasm/generated/mvcc.js'
 import { exportedFunction, exportedMemory, instantiateSync } from '../../wasm/load.js'
 import { MvccError } from './errors.js'
-import { checkProblem, hasMerkleRanges } from './problem.js'
+import { checkProblem } from './problem.js'
 import type { BlockMvccProblem } from './problem.js'
 
 interface MvccExports {
@@ -54,7 +54,6 @@ export class MvccWasmSolver {
   /** Solves the problem; same contract and result as `solveBlockMvccReference`. */
   solve (problem: BlockMvccProblem, options: { checked?: boolean } = {}): Uint8Array {
     if (options.checked !== true) checkProblem(problem)
-    if (hasMerkleRanges(problem)) throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: Merkle-summarised range queries need the reference solver')
     const { txs, keyCount, committed, blockNum } = problem
     // Pass 1: sizes.
     let slots = keyCount
@@ -66,6 +65,9 @@ export class MvccWasmSolver {
           words += 3
           slots++
         } else {
+          if (check.merkle !== undefined && tx.preCode === 0) {
+            throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: Merkle-summarised range queries need the reference solver')
+          }
           words += 4 + 2 * check.results.length
           slots += check.results.length
         }
