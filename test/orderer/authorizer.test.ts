@@ -17,7 +17,7 @@ async function signedEnvelope (signer: SigningIdentity | undefined, txId: string
   const signatureHeader = signer === undefined ? new Uint8Array(0) : encode(SignatureHeader, { creator: signer.serialize(), nonce: new Uint8Array(24).fill(1) })
   const payload = encode(Payload, { header: { channelHeader, signatureHeader }, data: new Uint8Array(options.size ?? 0) })
   const signature = signer === undefined ? new Uint8Array(0) : await signer.sign(payload)
-  if (options.tamper === true) payload[payload.length - 1] ^= 1
+  if (options.tamper === true) payload[payload.length - 1] = (payload.at(-1) ?? 0) ^ 1
   return encode(Envelope, { payload, signature })
 }
 
