@@ -21,6 +21,10 @@
  * // r: { status, message, payload, event? } — chaincode errors are status 500 with the message.
  * // Sandbox failures (time/memory limit, crash) throw ChaincodeError (CHAINCODE_TIMEOUT, ...);
  * // the runtime restarts its sandbox and keeps serving.
+ *
+ * // Off the caller's thread: each sandbox in a Worker (browser) or worker_threads (Node).
+ * await ChaincodeRuntime.start(src, { ..., sandbox: workerSandbox(browserWorkerFactory()) })
+ * await ChaincodeRuntime.start(src, { ..., sandbox: workerSandbox(nodeWorkerFactory()) }) // ./worker/node.js
  * const rwset = await simulator.getTxSimulationResults()
  * ```
  *
@@ -31,5 +35,10 @@
  */
 export { ChaincodeRuntime, detectFormat } from './runtime.js'
 export { ChaincodeError, type ChaincodeErrorCode } from './errors.js'
-export type { ChaincodeFormat } from './quickjs-sandbox.js'
+export type { ChaincodeFormat, Sandbox, SandboxFactory, SandboxOptions, HostCallHandler } from './sandbox.js'
+export { QuickJsSandbox } from './quickjs-sandbox.js'
+export { WorkerSandbox, workerSandbox } from './worker/worker-sandbox.js'
+export { browserWorkerFactory } from './worker/browser.js'
+export type { WorkerFactory, WorkerPort } from './worker/messages.js'
+// Node: `nodeWorkerFactory` lives in ./worker/node.js (imports node:worker_threads).
 export type { ChaincodeResponse, ChaincodeEventOut, ChaincodeRuntimeOptions, InvokeChaincodeFn, InvokeResult, LogLevel, LogSink, TxContext } from './types.js'

@@ -20,6 +20,7 @@ import { guestBundle } from './generated/guest-bundle.js'
 import { ChaincodeError, type ChaincodeErrorCode } from './errors.js'
 import type { WireResponse, WireTxInfo } from './protocol.js'
 import type { LogLevel } from './types.js'
+import type { HostCallHandler, Sandbox, SandboxOptions } from './sandbox.js'
 
 // The package ships CJS (default under `.default`) and ESM (a real default export) builds.
 const releaseSyncVariant = ((releaseSyncImport as unknown as { default?: QuickJSSyncVariant }).default ?? releaseSyncImport) as QuickJSSyncVariant
@@ -30,21 +31,6 @@ const MAX_LOG_CHARS = 16_384
 
 const CONTRACT_API_EXPORTS = ['Contract', 'Context', 'JSONSerializer', 'Transaction', 'Returns', 'Param', 'Object', 'Property', 'Info', 'Default']
 const SHIM_EXPORTS = ['Shim', 'start', 'success', 'error', 'newLogger', 'server', 'ChaincodeStub', 'ClientIdentity', 'Iterators', 'RESPONSE_CODE']
-
-export type ChaincodeFormat = 'cjs' | 'esm'
-
-export interface SandboxOptions {
-  source: string
-  format: ChaincodeFormat
-  memoryLimitBytes: number
-  maxStackBytes: number
-  loadTimeoutMs: number
-  log: (level: LogLevel, message: string, txId?: string) => void
-}
-
-export interface HostCallHandler {
-  handle: (op: string, argsJson: string) => Promise<string>
-}
 
 interface Flight {
   txId: string
@@ -58,7 +44,7 @@ function now (): number { return performance.now() }
 
 function isOutOfMemory (text: string): boolean { return /out of memory/i.test(text) }
 
-export class QuickJsSandbox {
+export class QuickJsSandbox implements Sandbox {
   readonly kind: 'contract' | 'shim'
   readonly #runtime: QuickJSRuntime
   readonly #vm: QuickJSContext

@@ -1,7 +1,8 @@
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { ChaincodeError } from './errors.js'
 import { TxHostCalls } from './host-calls.js'
-import { QuickJsSandbox, type ChaincodeFormat } from './quickjs-sandbox.js'
+import { QuickJsSandbox } from './quickjs-sandbox.js'
+import type { ChaincodeFormat, Sandbox, SandboxFactory } from './sandbox.js'
 import { buildTxInfo } from './tx-info.js'
 import type { ChaincodeRuntimeOptions, InvokeResult, LogSink, TxContext } from './types.js'
 
@@ -29,7 +30,7 @@ function checkContext (ctx: TxContext, args: readonly Uint8Array[]): void {
   if (!Array.isArray(args) || !args.every((a) => a instanceof Uint8Array)) bad('args must be an array of Uint8Array')
 }
 
-type ResolvedOptions = Required<Omit<ChaincodeRuntimeOptions, 'log'>> & { log?: LogSink }
+type ResolvedOptions = Required<Omit<ChaincodeRuntimeOptions, 'log'>> & { log?: LogSink, sandbox: SandboxFactory }
 
 /**
  * A started chaincode: its bundle loaded in a sandbox, ready to run transactions. Several
@@ -43,12 +44,12 @@ export class ChaincodeRuntime {
   readonly #source: string
   readonly #format: ChaincodeFormat
   readonly #opts: ResolvedOptions
-  #sandbox: QuickJsSandbox
-  #restarting: Promise<QuickJsSandbox> | undefined
+  #sandbox: Sandbox
+  #restarting: Promise<Sandbox> | undefined
   #restarts = 0
   #closed = false
 
-  private constructor (source: string, format: ChaincodeFormat, opts: ResolvedOptions, sandbox: QuickJsSandbox) {
+  private constructor (source: string, format: ChaincodeFormat, opts: ResolvedOptions, sandbox: Sandbox) {
     this.name = opts.name
     this.kind = sandbox.kind
     this.#source = source
@@ -58,7 +59,7 @@ export class ChaincodeRuntime {
   }
 
   /** Loads `source` (a single-file CommonJS or ES module bundle) and runs its top level once. */
-  static async start (source: string, options: ChaincodeRuntimeOptions & { format?: ChaincodeFormat }): Promise<ChaincodeRuntime> {
+  static async start (source: string, options: ChaincodeRuntimeOptions & { format?: ChaincodeFormat, sandbox?: SandboxFactory }): Promise<ChaincodeRuntime> {
     if (typeof source !== 'string' || source === '') throw new ChaincodeError('CHAINCODE_BAD_INPUT', 'source must be a non-empty string')
     if (typeof options?.name !== 'string' || options.name === '') throw new ChaincodeError('CHAINCODE_BAD_INPUT', 'options.name must be a non-empty string')
     if (typeof options.localMspId !== 'string') throw new ChaincodeError('CHAINCODE_BAD_INPUT', 'options.localMspId must be a string')
@@ -69,15 +70,16 @@ export class ChaincodeRuntime {
       memoryLimitBytes: positive(options.memoryLimitBytes, 'memoryLimitBytes', DEFAULTS.memoryLimitBytes),
       maxStackBytes: positive(options.maxStackBytes, 'maxStackBytes', DEFAULTS.maxStackBytes),
       maxValueBytes: positive(options.maxValueBytes, 'maxValueBytes', DEFAULTS.maxValueBytes),
-      ...(options.log !== undefined ? { log: options.log } : {})
+      ...(options.log !== undefined ? { log: options.log } : {}),
+      sandbox: options.sandbox ?? QuickJsSandbox.create
     }
     const format = options.format ?? detectFormat(source)
     const sandbox = await ChaincodeRuntime.#newSandbox(source, format, opts)
     return new ChaincodeRuntime(source, format, opts, sandbox)
   }
 
-  static async #newSandbox (source: string, format: ChaincodeFormat, opts: ResolvedOptions): Promise<QuickJsSandbox> {
-    return await QuickJsSandbox.create({
+  static async #newSandbox (source: string, format: ChaincodeFormat, opts: ResolvedOptions): Promise<Sandbox> {
+    return await opts.sandbox({
       source,
       format,
       memoryLimitBytes: opts.memoryLimitBytes,
@@ -115,7 +117,7 @@ export class ChaincodeRuntime {
     }
   }
 
-  async #healthySandbox (): Promise<QuickJsSandbox> {
+  async #healthySandbox (): Promise<Sandbox> {
     if (this.#sandbox.poisoned === undefined) return this.#sandbox
     this.#restarting ??= ChaincodeRuntime.#newSandbox(this.#source, this.#format, this.#opts).then((s) => {
       this.#sandbox = s

@@ -177,15 +177,15 @@ export class LifecycleScc implements Invocable {
   }
 
   async #requireLocalAdmin (ctx: Ctx): Promise<void> {
-    let ok = false
+    let admin: boolean
     try {
       const identity = this.init.msps.deserializeIdentity(ctx.creator)
       const msp = this.init.msps.get(this.init.localMspId)
-      ok = identity.mspId === this.init.localMspId && msp !== undefined && await msp.isAdmin(identity)
+      admin = identity.mspId === this.init.localMspId && msp !== undefined && await msp.isAdmin(identity)
     } catch {
-      ok = false
+      admin = false
     }
-    if (!ok) throw new LifecycleError('LIFECYCLE_ACCESS_DENIED', `access denied: the creator is not an admin of ${this.init.localMspId}`)
+    if (!admin) throw new LifecycleError('LIFECYCLE_ACCESS_DENIED', `access denied: the creator is not an admin of ${this.init.localMspId}`)
   }
 
   async #checkAcl (ctx: Ctx, resource: string): Promise<void> {
