@@ -50,6 +50,9 @@ export interface NetworkOptions {
   options?: EtcdRaftOptions
   ledgerFor?: (id: number) => OrdererLedger
   persistenceFor?: (id: number) => RaftPersistence
+  /** Which consenters to run (default 1..size) and the Raft voters they boot with (default: ids). */
+  ids?: number[]
+  voters?: number[]
 }
 
 /** `size` consenters on a fake clock, delivering messages as microtasks; elected after 3 s. */
@@ -57,13 +60,14 @@ export async function network (size: number, opts: NetworkOptions = {}): Promise
   const clock = new FakeClock()
   const chains = new Map<number, OrderingChain>()
   const stopped = new Set<number>()
-  const voters = Array.from({ length: size }, (_, i) => i + 1)
+  const ids = opts.ids ?? Array.from({ length: size }, (_, i) => i + 1)
+  const voters = opts.voters ?? ids
   const transport: ChainTransport = {
     send (m) { queueMicrotask(() => { if (!stopped.has(m.to)) chains.get(m.to)?.receive(m) }) },
     submit (to, request) { queueMicrotask(() => { if (!stopped.has(to)) chains.get(to)?.receiveSubmit(request) }) }
   }
   const genesis = opts.genesis ?? genesisBlock()
-  for (const id of voters) {
+  for (const id of ids) {
     const ledger = opts.ledgerFor?.(id)
     const chain = await OrderingChain.create({
       id,
