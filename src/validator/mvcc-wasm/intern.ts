@@ -75,8 +75,9 @@ function heightOf (v: Version | undefined): Height | undefined {
   return v === undefined ? undefined : { blockNum: v.blockNum, txNum: v.txNum }
 }
 
-function checkString (s: unknown, field: string): string {
-  if (typeof s !== 'string') throw new MvccError('MVCC_BAD_INPUT', `${field}: expected a string`)
+/** The message is built only on failure: this runs for every key of the block. */
+function checkString (s: unknown, at: () => string, field: string): string {
+  if (typeof s !== 'string') throw new MvccError('MVCC_BAD_INPUT', `${at()}.${field}: expected a string`)
   return s
 }
 
@@ -105,6 +106,7 @@ class NamespaceKeys {
   readonly scanned = new Map<string, Height>()
   readonly scans = new Map<string, RangeBounds>()
   sorted: string[] = []
+  readonly ids = new Map<string, number>()
   firstId = 0
 }
 
@@ -119,6 +121,12 @@ export async function buildBlockMvccProblem (
   reader: CommittedVersionReader
 ): Promise<BuiltProblem> {
   if (!Array.isArray(txs as unknown)) throw new MvccError('MVCC_BAD_INPUT', 'txs: expected an array')
+  for (let t = 0; t < txs.length; t++) {
+    const tx = txs[t]
+    if (typeof tx !== 'object' || tx === null || !Number.isInteger(tx.preCode) || !Array.isArray(tx.rwsets as unknown)) {
+      throw new MvccError('MVCC_BAD_INPUT', `txs[${t}]: expected { preCode, rwsets }`)
+    }
+  }
   const spaces = new Map<string, NamespaceKeys>()
   const space = (ns: string): NamespaceKeys => {
     let s = spaces.get(ns)
@@ -128,24 +136,26 @@ export async function buildBlockMvccProblem (
     }
     return s
   }
-  txs.forEach((tx, t) => {
-    if (tx.preCode !== MvccCode.VALID) return
-    tx.rwsets.forEach(({ namespace, kv }, n) => {
-      const at = `txs[${t}].rwsets[${n}]`
-      const s = space(checkString(namespace, `${at}.namespace`))
-      for (const r of kv.reads) s.keys.add(checkString(r.key, `${at}.reads[].key`))
-      for (const w of kv.writes) s.keys.add(checkString(w.key, `${at}.writes[].key`))
-      for (const w of kv.metadataWrites) s.keys.add(checkString(w.key, `${at}.metadataWrites[].key`))
+  for (let t = 0; t < txs.length; t++) {
+    const tx = txs[t] as MvccTxInput
+    if (tx.preCode !== MvccCode.VALID) continue
+    for (let n = 0; n < tx.rwsets.length; n++) {
+      const { namespace, kv } = tx.rwsets[n] as MvccTxInput['rwsets'][number]
+      const at = (): string => `txs[${t}].rwsets[${n}]`
+      const s = space(checkString(namespace, at, 'namespace'))
+      for (const r of kv.reads) s.keys.add(checkString(r.key, at, 'reads[].key'))
+      for (const w of kv.writes) s.keys.add(checkString(w.key, at, 'writes[].key'))
+      for (const w of kv.metadataWrites) s.keys.add(checkString(w.key, at, 'metadataWrites[].key'))
       for (const rq of kv.rangeQueriesInfo) {
-        checkString(rq.startKey, `${at}.rangeQueriesInfo[].startKey`)
-        checkString(rq.endKey, `${at}.rangeQueriesInfo[].endKey`)
-        for (const r of rq.rawReads?.kvReads ?? []) s.keys.add(checkString(r.key, `${at}.rangeQueriesInfo[].rawReads.key`))
+        checkString(rq.startKey, at, 'rangeQueriesInfo[].startKey')
+        checkString(rq.endKey, at, 'rangeQueriesInfo[].endKey')
+        for (const r of rq.rawReads?.kvReads ?? []) s.keys.add(checkString(r.key, at, 'rangeQueriesInfo[].rawReads.key'))
         const b = boundsOf(rq)
         if (b.endKey !== undefined) s.keys.add(b.endKey)
         if (!b.emptyScan) s.scans.set(`${b.start}\u0000${b.scanEnd}`, b)
       }
-    })
-  })
+    }
+  }
 
   // Range scans, all at once.
   const scanJobs: Array<Promise<void>> = []
@@ -162,13 +172,16 @@ export async function buildBlockMvccProblem (
   await Promise.all(scanJobs)
 
   // Ids in (namespace, key) UTF-8 order.
-  const namespaces = [...spaces.keys()].sort(compareUtf8)
+  const namespaces = sortUtf8([...spaces.keys()])
   const keys: NsKey[] = []
   for (const ns of namespaces) {
     const s = spaces.get(ns) as NamespaceKeys
-    s.sorted = [...s.keys].sort(compareUtf8)
+    s.sorted = sortUtf8([...s.keys])
     s.firstId = keys.length
-    for (const key of s.sorted) keys.push({ namespace: ns, key })
+    s.sorted.forEach((key, i) => {
+      s.ids.set(key, s.firstId + i)
+      keys.push({ namespace: ns, key })
+    })
   }
   const committed: Array<Height | undefined> = new Array<Height | undefined>(keys.length)
   const unknown: number[] = []
@@ -185,7 +198,8 @@ export async function buildBlockMvccProblem (
     unknown.forEach((id, i) => { committed[id] = versions[i] })
   }
 
-  const idOf = (s: NamespaceKeys, key: string): number => s.firstId + lowerBound(s.sorted, key)
+  // Interned keys by map; only range bounds that are not keys need the binary search.
+  const idOf = (s: NamespaceKeys, key: string): number => s.ids.get(key) ?? s.firstId + lowerBound(s.sorted, key)
   const problemTxs: MvccTx[] = txs.map((tx) => {
     if (tx.preCode !== MvccCode.VALID) return { preCode: tx.preCode, checks: [], writes: [] }
     const checks: MvccCheck[] = []
@@ -223,6 +237,14 @@ function rangeCheck (s: NamespaceKeys, rq: RangeQueryInfo, idOf: (s: NamespaceKe
   }
   const results = (rq.rawReads?.kvReads ?? []).map((r) => ({ keyId: idOf(s, r.key), version: heightOf(r.version) }))
   return { kind: 'range', lo, hi, results }
+}
+
+// UTF-16 code-unit order (JS's default sort) is UTF-8 byte order unless a string holds a code
+// unit >= U+D800 (surrogates sort below U+E000..U+FFFF in UTF-16 but above them in UTF-8).
+const HIGH_CODE_UNIT = /[\uD800-\uFFFF]/
+
+function sortUtf8 (keys: string[]): string[] {
+  return keys.some((k) => HIGH_CODE_UNIT.test(k)) ? keys.sort(compareUtf8) : keys.sort()
 }
 
 /** Index of the first element >= key (UTF-8 order). */
