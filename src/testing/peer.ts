@@ -1,0 +1,62 @@
+/**
+ * One peer of a test network: ledger, validator + committer, installed packages, `_lifecycle`
+ * and qscc system chaincodes, and the endorser — wired as a Fabric peer wires them.
+ *
+ * @module
+ */
+import type { LogSink } from '../chaincode/types.js'
+import { InstalledChaincodes, LIFECYCLE_NAMESPACE, LifecycleScc, PeerChaincodes, lifecyclePolicyResolver } from '../chaincode/lifecycle/index.js'
+import { Qscc } from '../chaincode/system/qscc.js'
+import { Committer, ledgerCommittedState } from '../committer/index.js'
+import { Endorser, type Invocable } from '../endorser/index.js'
+import { KvLedger } from '../ledger/index.js'
+import type { SigningIdentity } from '../msp/index.js'
+import type { AclProvider, ChannelPolicies } from '../policy/index.js'
+import type { KvStoreFactory } from '../storage/index.js'
+import { BlockValidator } from '../validator/index.js'
+
+export interface TestPeerInit {
+  name: string
+  mspId: string
+  channelId: string
+  identity: SigningIdentity
+  policies: ChannelPolicies
+  acl: AclProvider
+  storage: KvStoreFactory
+  log?: LogSink
+  chaincodeTimeoutMs?: number
+}
+
+export class TestPeer {
+  private constructor (
+    readonly name: string,
+    readonly mspId: string,
+    readonly identity: SigningIdentity,
+    readonly ledger: KvLedger,
+    readonly committer: Committer,
+    readonly endorser: Endorser,
+    readonly installed: InstalledChaincodes,
+    readonly chaincodes: PeerChaincodes
+  ) {}
+
+  static async create (init: TestPeerInit): Promise<TestPeer> {
+    const ledger = await KvLedger.open({ channelId: init.channelId, storage: init.storage })
+    const msps = init.policies.msps
+    const validator = new BlockValidator({ channelId: init.channelId, msps, state: ledgerCommittedState(ledger), policyFor: lifecyclePolicyResolver(ledger, init.policies) })
+    const committer = new Committer(ledger, validator)
+    const installed = new InstalledChaincodes()
+    const system = new Map<string, Invocable>([
+      [LIFECYCLE_NAMESPACE, new LifecycleScc({ localMspId: init.mspId, msps, acl: init.acl, orgs: () => init.policies.orgs, installed })],
+      ['qscc', new Qscc(ledger, init.acl)]
+    ])
+    const chaincodes = new PeerChaincodes({ ledger, localMspId: init.mspId, installed, system, ...(init.log === undefined ? {} : { log: init.log }), ...(init.chaincodeTimeoutMs === undefined ? {} : { timeoutMs: init.chaincodeTimeoutMs }) })
+    committer.onBlock(chaincodes.onBlock)
+    const endorser = new Endorser({ channelId: init.channelId, ledger, msps, acl: init.acl, identity: init.identity, resolve: chaincodes.resolve })
+    return new TestPeer(init.name, init.mspId, init.identity, ledger, committer, endorser, installed, chaincodes)
+  }
+
+  async close (): Promise<void> {
+    await this.chaincodes.close()
+    await this.ledger.close()
+  }
+}
