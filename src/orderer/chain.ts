@@ -91,6 +91,8 @@ export class OrderingChain {
   private appliedIndex = 0
   /** The term in which this leader proposed a conf change not applied yet. */
   private confChangeTerm: number | undefined
+  /** Stopped or failed: Deliver streams waiting for blocks end (SERVICE_UNAVAILABLE). */
+  private halted = false
 
   private constructor (
     private readonly init: OrderingChainInit,
@@ -158,6 +160,18 @@ export class OrderingChain {
   async stop (): Promise<void> {
     if (this.batchTimer !== undefined) this.components.clock.clearTimeout(this.batchTimer)
     await this.driver.stop()
+    this.halt()
+  }
+
+  private halt (): void {
+    this.halted = true
+    this.wakeWaiters()
+  }
+
+  private wakeWaiters (): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const wake of waiters) wake()
   }
 
   /** A Raft message from another consenter. */
@@ -242,8 +256,11 @@ export class OrderingChain {
       channelId: this.init.channelId,
       height: () => this.ledger.height,
       block: async (n) => await this.ledger.block(n),
-      waitFor: async (n, options) => { while (n >= this.ledger.height) await this.nextCommit(options) },
-      failure: () => this.driver.failed,
+      waitFor: async (n, options) => {
+        while (n >= this.ledger.height && !this.halted) await this.nextCommit(options)
+        return n < this.ledger.height
+      },
+      failure: () => this.driver.failed ?? (this.halted ? new OrdererError('ORDERER_STOPPED', 'the consenter stopped') : undefined),
       ...(authorizer?.authorizeDeliver !== undefined
         ? { authorize: async (envelope: Envelope, header: ChannelHeader) => (await authorizer.authorizeDeliver?.(envelope, header))?.status }
         : {})
@@ -361,7 +378,14 @@ export class OrderingChain {
 
   private stateMachine (): RaftStateMachine {
     return {
-      applyEntry: async (entry: Entry) => { await this.applyBlock(entry) },
+      applyEntry: async (entry: Entry) => {
+        try {
+          await this.applyBlock(entry)
+        } catch (err) {
+          this.halt() // the driver stops on this error too; end the Deliver streams that wait
+          throw err
+        }
+      },
       applySnapshot: async (snapshot: Snapshot) => {
         // Fabric's Raft snapshot is the last block; the blocks up to it come from the ledger, or
         // from other orderers when this consenter lags behind it.
@@ -419,9 +443,7 @@ export class OrderingChain {
         this.scheduleMembershipCheck()
       }
     }
-    const waiters = this.waiters
-    this.waiters = []
-    for (const wake of waiters) wake()
+    this.wakeWaiters()
   }
 
   /** Envelopes a new leader held back until its log was applied; ordered as soon as it is. */

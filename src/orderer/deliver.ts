@@ -14,7 +14,8 @@ import type { MaybePromise } from './raft/persistence.js'
  *  - NOT_FOUND: the channel is not this one; a specified start beyond the height; with
  *    FAIL_IF_NOT_READY, a block not written yet;
  *  - FORBIDDEN: the access check (Fabric: the channel Readers policy) refused the signer;
- *  - SERVICE_UNAVAILABLE: the consenter stopped (STRICT; BEST_EFFORT keeps serving what it has);
+ *  - SERVICE_UNAVAILABLE: the consenter stopped (STRICT; BEST_EFFORT keeps serving what it has,
+ *    and ends with SERVICE_UNAVAILABLE only where it would wait for a block that will not come);
  *  - SUCCESS: every block up to stop was sent.
  * With BLOCK_UNTIL_READY a seek waits for blocks not yet written (stop "forever" is
  * Specified{MaxUint64}, here any number beyond 2^53 - 1 decodes as an error, so clients use
@@ -24,8 +25,8 @@ export interface DeliverSource {
   readonly channelId: string | undefined
   height(): number
   block(n: number): Promise<Block | undefined>
-  /** Resolves once block `n` is written; rejects when the signal aborts. */
-  waitFor(n: number, options: AbortOptions): Promise<void>
+  /** Resolves true once block `n` is written, false when it never will be (stopped); rejects when the signal aborts. */
+  waitFor(n: number, options: AbortOptions): Promise<boolean>
   /** Why the consenter stopped, if it did. */
   failure(): unknown
   /** The channel's Readers check; undefined to allow, or the status to refuse with. */
@@ -120,7 +121,10 @@ export async function * deliverBlocks (source: DeliverSource, raw: Uint8Array, o
         yield { status: Status.NOT_FOUND }
         return
       }
-      await source.waitFor(n, options)
+      if (!await source.waitFor(n, options)) {
+        yield { status: Status.SERVICE_UNAVAILABLE }
+        return
+      }
     }
     const block = await source.block(n)
     if (block === undefined) { // below the base of a ledger bootstrapped from a snapshot

@@ -6,6 +6,7 @@ export type OrdererErrorCode =
   | 'ORDERER_INVALID_ARGUMENT'
   | 'ORDERER_BLOCK_CHAIN_BROKEN'
   | 'ORDERER_LEDGER_CORRUPT'
+  | 'ORDERER_STOPPED'
 
 export class OrdererError extends WeftError {
   static override readonly name: string = 'OrdererError'

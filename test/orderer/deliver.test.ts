@@ -130,6 +130,18 @@ describe('Deliver on the ordering chain (signed Envelope with SeekInfo → Deliv
     await net.stopAll()
   })
 
+  it('a stopped consenter ends waiting streams with SERVICE_UNAVAILABLE; BEST_EFFORT still serves the blocks it has', async () => {
+    const { chain, net } = await chainWithBlocks(2)
+    const waiting = collect(chain.deliver(await seek(seekSpecified(1), SEEK_FOREVER)))
+    await net.clock.advance(100)
+    await net.stopAll()
+    expect(await waiting).toMatchObject({ blocks: [1, 2], status: Status.SERVICE_UNAVAILABLE })
+    expect(await collect(chain.deliver(await seek(SEEK_OLDEST, SEEK_NEWEST)))).toMatchObject({ blocks: [], status: Status.SERVICE_UNAVAILABLE })
+    const bestEffort = { errorResponse: SeekInfo.SeekErrorResponse.BEST_EFFORT }
+    expect(await collect(chain.deliver(await seek(SEEK_OLDEST, SEEK_NEWEST, bestEffort)))).toMatchObject({ blocks: [0, 1, 2], status: Status.SUCCESS })
+    expect(await collect(chain.deliver(await seek(SEEK_OLDEST, SEEK_FOREVER, bestEffort)))).toMatchObject({ blocks: [0, 1, 2], status: Status.SERVICE_UNAVAILABLE })
+  })
+
   it('speaks Fabric bytes: a SeekInfo envelope built with fabric-protos is served, and the responses decode there', async () => {
     const { chain, net } = await chainWithBlocks(2)
     const position = new orderer.SeekPosition()
