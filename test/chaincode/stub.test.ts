@@ -151,6 +151,19 @@ describe('ChaincodeStub: every call, Fabric semantics', () => {
     expect(bad.text).toBe('first character of the key [\u0000abc] contains a null character which is not allowed')
   })
 
+  it('paginated partial composite key query and for-await over a paginated range', async () => {
+    for (const id of ['c1', 'c2', 'c3']) await run(l, cc, alice, ['StubTour:IndexPut', 'red', id])
+    await run(l, cc, alice, ['StubTour:IndexPut', 'blue', 'c4'])
+    const p1 = JSON.parse((await run(l, cc, alice, ['StubTour:CompositePage', 'red', '2', ''])).text)
+    expect(p1.ids).toEqual(['c1', 'c2'])
+    expect(p1.count).toBe(2)
+    expect(Buffer.from(p1.bookmark, 'hex').toString()).toBe('\u0000color~id\u0000red\u0000c3\u0000')
+    const p2 = JSON.parse((await run(l, cc, alice, ['StubTour:CompositePage', 'red', '2', Buffer.from(p1.bookmark, 'hex').toString()])).text)
+    expect(p2).toEqual({ ids: ['c3'], count: 1, bookmark: '' })
+    const keys = JSON.parse((await run(l, cc, alice, ['StubTour:RangePageForAwait', '2'])).text)
+    expect(keys).toHaveLength(2)
+  })
+
   it('large range results cross in batches (more than one host round trip)', async () => {
     const src = `const { Contract } = require('fabric-contract-api')
       class Many extends Contract {
