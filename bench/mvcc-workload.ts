@@ -8,6 +8,7 @@
 import type { Height } from '../src/ledger/api.js'
 import type { KVRWSet } from '../src/protos/index.js'
 import { measure, round } from './harness.js'
+import { interleaved } from './sha256-compare.js'
 import type { BenchSuite } from './harness.js'
 import { validateBlockMvcc } from '../src/validator/mvcc-wasm/engine.js'
 import { buildBlockMvccProblem } from '../src/validator/mvcc-wasm/intern.js'
@@ -110,12 +111,15 @@ export async function runMvccBench (suffix: string, report: Parameters<BenchSuit
   if (wasm.engine !== 'wasm' || [...wasm.codes].join() !== [...ts.codes].join()) throw new Error('mvcc bench: engines disagree')
   const conflicts = [...ts.codes].filter((c) => c !== 0).length
   if (conflicts === 0) throw new Error('mvcc bench: the workload produced no conflicts')
-  const wasmRate = await measure(() => validateBlockMvcc(problem, { engine: 'wasm' }), { minMs: 300, samples: 5 })
-  const tsRate = await measure(() => validateBlockMvcc(problem, { engine: 'reference' }), { minMs: 300, samples: 5 })
+  // Interleaved rounds, ratio = median of per-round ratios: the machine is shared.
+  const cmp = await interleaved({
+    wasm: () => validateBlockMvcc(problem, { engine: 'wasm' }),
+    ts: () => validateBlockMvcc(problem, { engine: 'reference' })
+  }, { rounds: 7, minMs: 150 })
   const buildRate = await measure(() => buildBlockMvccProblem(built.blockNum, built.txs, built.reader), { minMs: 300, samples: 3 })
-  report({ name: `mvcc_500tx_wasm_us${suffix}`, value: round(1e6 / wasmRate, 3), unit: 'us' })
-  report({ name: `mvcc_500tx_ts_us${suffix}`, value: round(1e6 / tsRate, 3), unit: 'us' })
-  report({ name: `mvcc_500tx_wasm_vs_ts${suffix}`, value: round(wasmRate / tsRate, 3), unit: 'x' })
+  report({ name: `mvcc_500tx_wasm_us${suffix}`, value: round(1e6 / cmp.rate.wasm, 3), unit: 'us' })
+  report({ name: `mvcc_500tx_ts_us${suffix}`, value: round(1e6 / cmp.rate.ts, 3), unit: 'us' })
+  report({ name: `mvcc_500tx_wasm_vs_ts${suffix}`, value: round(cmp.ratio('wasm', 'ts'), 3), unit: 'x' })
   report({ name: `mvcc_500tx_build_us${suffix}`, value: round(1e6 / buildRate, 3), unit: 'us' })
   report({ name: `mvcc_500tx_conflicts${suffix}`, value: conflicts, unit: 'txs' })
 }

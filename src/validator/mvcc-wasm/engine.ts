@@ -5,7 +5,7 @@
  * @module
  */
 import { MvccError } from './errors.js'
-import { checkProblem, hasMerkleRanges } from './problem.js'
+import { isWeftError } from '../../shared/errors.js'
 import type { BlockMvccProblem } from './problem.js'
 import { solveBlockMvccReference } from './reference.js'
 import { MvccWasmSolver } from './wasm-solver.js'
@@ -44,17 +44,23 @@ export function defaultMvccEngine (): MvccEngine {
 
 /** Validates the whole block's reads and range queries in one call (Fabric's sequential semantics). */
 export function validateBlockMvcc (problem: BlockMvccProblem, options: ValidateBlockMvccOptions = {}): BlockMvccResult {
-  checkProblem(problem)
   const wanted = options.engine
   if (wanted !== undefined && wanted !== 'wasm' && wanted !== 'reference') {
     throw new MvccError('MVCC_BAD_INPUT', `engine: must be 'wasm' or 'reference', got ${String(wanted)}`)
   }
   if (wanted !== 'reference') {
-    const merkle = hasMerkleRanges(problem)
-    if (merkle && wanted === 'wasm') throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: Merkle-summarised range queries need the reference engine')
-    const solver = merkle ? null : sharedSolver()
-    if (solver !== null) return { codes: solver.solve(problem, { checked: true }), engine: 'wasm' }
-    if (wanted === 'wasm') throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: WebAssembly is not available here')
+    const solver = sharedSolver()
+    if (solver === null) {
+      if (wanted === 'wasm') throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: WebAssembly is not available here')
+    } else {
+      try {
+        // The WASM solver checks the problem while laying it out (MVCC_BAD_INPUT propagates).
+        return { codes: solver.solve(problem), engine: 'wasm' }
+      } catch (err) {
+        // A Merkle-summarised range, or memory that cannot grow: the reference can still do it.
+        if (wanted === 'wasm' || !isWeftError(err, 'MVCC_WASM_FAILED')) throw err
+      }
+    }
   }
-  return { codes: solveBlockMvccReference(problem, { checked: true }), engine: 'reference' }
+  return { codes: solveBlockMvccReference(problem), engine: 'reference' }
 }

@@ -11,7 +11,7 @@
  */
 export { MvccError } from './errors.js'
 export type { MvccErrorCode } from './errors.js'
-export { MvccCode, WriteKind, checkProblem, hasMerkleRanges } from './problem.js'
+export { MvccCode, WriteKind, checkProblem, validHeight } from './problem.js'
 export type { BlockMvccProblem, MerkleRangeVerifier, MvccCheck, MvccTx, MvccWrite, PointRead, RangeRead, RangeResult } from './problem.js'
 export { solveBlockMvccReference } from './reference.js'
 export { MvccWasmSolver } from './wasm-solver.js'

@@ -99,18 +99,14 @@ export interface BlockMvccProblem {
   readonly verifyMerkle?: MerkleRangeVerifier
 }
 
-/** True when a range of a VALID tx carries a Merkle summary (the WASM solver cannot take it). */
-export function hasMerkleRanges (problem: BlockMvccProblem): boolean {
-  return problem.txs.some((tx) => tx.preCode === MvccCode.VALID && tx.checks.some((c) => c.kind === 'range' && c.merkle !== undefined))
-}
-
 const MAX_HEIGHT_PART = Number.MAX_SAFE_INTEGER
 
 function bad (field: string, why: string): MvccError {
   return new MvccError('MVCC_BAD_INPUT', `${field}: ${why}`)
 }
 
-function validHeight (h: unknown): boolean {
+/** A version the solvers accept: safe non-negative integers (f64-exact in the WASM layout). */
+export function validHeight (h: unknown): h is Height {
   if (typeof h !== 'object' || h === null) return false
   const { blockNum, txNum } = h as Height
   return Number.isInteger(blockNum) && blockNum >= 0 && blockNum <= MAX_HEIGHT_PART &&
@@ -146,6 +142,7 @@ export function checkProblem (problem: BlockMvccProblem): void {
     if (!Array.isArray(checks) || !Array.isArray(writes)) throw bad(`txs[${t}]`, 'checks and writes must be arrays')
     for (let c = 0; c < checks.length; c++) {
       const check = checks[c] as MvccCheck
+      if (typeof check !== 'object' || check === null) throw bad(`txs[${t}].checks[${c}]`, 'expected an object')
       if (check.kind === 'read') {
         if (!validId(check.keyId, keyCount)) throw bad(`txs[${t}].checks[${c}].keyId`, `must be an integer in [0, ${keyCount})`)
         if (check.version !== undefined && !validHeight(check.version)) throw bad(`txs[${t}].checks[${c}].version`, HEIGHT_RULE)
@@ -156,6 +153,7 @@ export function checkProblem (problem: BlockMvccProblem): void {
         if (check.merkle !== undefined && typeof problem.verifyMerkle !== 'function') throw bad(`txs[${t}].checks[${c}].merkle`, 'the problem has no verifyMerkle')
         for (let i = 0; i < results.length; i++) {
           const r = results[i] as RangeResult
+          if (typeof r !== 'object' || r === null) throw bad(`txs[${t}].checks[${c}].results[${i}]`, 'expected an object')
           if (!validId(r.keyId, keyCount)) throw bad(`txs[${t}].checks[${c}].results[${i}].keyId`, `must be an integer in [0, ${keyCount})`)
           if (r.version !== undefined && !validHeight(r.version)) throw bad(`txs[${t}].checks[${c}].results[${i}].version`, HEIGHT_RULE)
         }
@@ -165,6 +163,7 @@ export function checkProblem (problem: BlockMvccProblem): void {
     }
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i] as MvccWrite
+      if (typeof w !== 'object' || w === null) throw bad(`txs[${t}].writes[${i}]`, 'expected an object')
       if (!validId(w.keyId, keyCount)) throw bad(`txs[${t}].writes[${i}].keyId`, `must be an integer in [0, ${keyCount})`)
       if (w.kind !== WriteKind.PUT && w.kind !== WriteKind.DELETE && w.kind !== WriteKind.METADATA) throw bad(`txs[${t}].writes[${i}].kind`, 'must be PUT, DELETE or METADATA')
     }

@@ -7,7 +7,8 @@
 import { wasmBase64 } from '../../wasm/generated/mvcc.js'
 import { exportedFunction, exportedMemory, instantiateSync } from '../../wasm/load.js'
 import { MvccError } from './errors.js'
-import { checkProblem } from './problem.js'
+import type { Height } from '../../ledger/api.js'
+import { WriteKind, checkProblem, validHeight } from './problem.js'
 import type { BlockMvccProblem } from './problem.js'
 
 interface MvccExports {
@@ -51,25 +52,39 @@ export class MvccWasmSolver {
     }
   }
 
-  /** Solves the problem; same contract and result as `solveBlockMvccReference`. */
-  solve (problem: BlockMvccProblem, options: { checked?: boolean } = {}): Uint8Array {
-    if (options.checked !== true) checkProblem(problem)
+  /**
+   * Solves the problem; same contract and result as `solveBlockMvccReference`. The boundary
+   * check is done inline while the problem is laid out (one pass over it instead of two); on
+   * the first bad value `checkProblem` runs to throw its precise `MVCC_BAD_INPUT`.
+   */
+  solve (problem: BlockMvccProblem): Uint8Array {
+    const fail = (): never => {
+      checkProblem(problem)
+      throw new MvccError('MVCC_BAD_INPUT', 'problem: invalid')
+    }
+    if (typeof problem !== 'object' || problem === null) fail()
     const { txs, keyCount, committed, blockNum } = problem
+    if (!validHeight({ blockNum, txNum: 0 }) || !Number.isInteger(keyCount) || keyCount < 0 || keyCount > 0x3fffffff ||
+      !Array.isArray(committed) || committed.length !== keyCount || !Array.isArray(txs)) fail()
     // Pass 1: sizes.
     let slots = keyCount
     let words = 0
     for (const tx of txs) {
+      if (typeof tx !== 'object' || tx === null || !Array.isArray(tx.checks) || !Array.isArray(tx.writes)) fail()
       words += 3 + 2 * tx.writes.length
       for (const check of tx.checks) {
+        if (typeof check !== 'object' || check === null) fail()
         if (check.kind === 'read') {
           words += 3
           slots++
-        } else {
+        } else if (check.kind === 'range' && Array.isArray(check.results)) {
           if (check.merkle !== undefined && tx.preCode === 0) {
             throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: Merkle-summarised range queries need the reference solver')
           }
           words += 4 + 2 * check.results.length
           slots += check.results.length
+        } else {
+          fail()
         }
       }
     }
@@ -81,48 +96,60 @@ export class MvccWasmSolver {
     if (bytes > MAX_REGION_BYTES || this.#fns.ensure(bytes) !== 1) {
       throw new MvccError('MVCC_WASM_FAILED', `mvcc-wasm: cannot grow memory to ${bytes} bytes`)
     }
-    // Pass 2: write. Views are made after ensure() since growing detaches the old buffer.
+    // Pass 2: check and write. Views are made after ensure() since growing detaches the old buffer.
     const buffer = this.#memory.buffer
     const versions = new Float64Array(buffer, versionsAt, slots * 2)
     const program = new Int32Array(buffer, programAt, words)
-    for (let k = 0; k < keyCount; k++) {
-      const v = committed[k]
-      versions[2 * k] = v === undefined ? ABSENT : v.blockNum
-      versions[2 * k + 1] = v === undefined ? ABSENT : v.txNum
+    const putVersion = (slot: number, v: Height | undefined): void => {
+      if (v === undefined) {
+        versions[2 * slot] = ABSENT
+        versions[2 * slot + 1] = ABSENT
+      } else {
+        if (!validHeight(v)) fail()
+        versions[2 * slot] = v.blockNum
+        versions[2 * slot + 1] = v.txNum
+      }
     }
+    const keyId = (id: number): number => {
+      if (!Number.isInteger(id) || id < 0 || id >= keyCount) fail()
+      return id
+    }
+    for (let k = 0; k < keyCount; k++) putVersion(k, committed[k])
     let slot = keyCount
     let pc = 0
     for (const tx of txs) {
-      program[pc++] = tx.preCode
+      const preCode = tx.preCode
+      if (!Number.isInteger(preCode) || preCode < 0 || preCode > 255) fail()
+      program[pc++] = preCode
       program[pc++] = tx.checks.length
       program[pc++] = tx.writes.length
       for (const check of tx.checks) {
         if (check.kind === 'read') {
           program[pc++] = CHECK_READ
-          program[pc++] = check.keyId
+          program[pc++] = keyId(check.keyId)
           program[pc++] = slot
-          const v = check.version
-          versions[2 * slot] = v === undefined ? ABSENT : v.blockNum
-          versions[2 * slot + 1] = v === undefined ? ABSENT : v.txNum
-          slot++
+          putVersion(slot++, check.version)
         } else {
+          const { lo, hi } = check
+          if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || lo > hi || hi > keyCount) fail()
           program[pc++] = CHECK_RANGE
-          program[pc++] = check.lo
-          program[pc++] = check.hi
+          program[pc++] = lo
+          program[pc++] = hi
           program[pc++] = check.results.length
           for (const r of check.results) {
-            program[pc++] = r.keyId
+            if (typeof r !== 'object' || r === null) fail()
+            program[pc++] = keyId(r.keyId)
             program[pc++] = slot
-            const v = r.version
-            versions[2 * slot] = v === undefined ? ABSENT : v.blockNum
-            versions[2 * slot + 1] = v === undefined ? ABSENT : v.txNum
-            slot++
+            putVersion(slot++, r.version)
           }
         }
       }
       for (const w of tx.writes) {
-        program[pc++] = w.keyId
-        program[pc++] = w.kind
+        if (typeof w !== 'object' || w === null) fail()
+        program[pc++] = keyId(w.keyId)
+        const kind = w.kind
+        if (kind !== WriteKind.PUT && kind !== WriteKind.DELETE && kind !== WriteKind.METADATA) fail()
+        program[pc++] = kind
       }
     }
     const consumed = this.#fns.validate(blockNum, txs.length, keyCount, versionsAt, programAt, batchAt, codesAt)

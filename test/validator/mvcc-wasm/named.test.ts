@@ -11,6 +11,7 @@ import { validateBlockMvcc } from '../../../src/validator/mvcc-wasm/engine.js'
 import { buildBlockMvccProblem } from '../../../src/validator/mvcc-wasm/intern.js'
 import type { MvccTxInput } from '../../../src/validator/mvcc-wasm/intern.js'
 import { RangeResultsHasher } from '../../../src/validator/mvcc-wasm/merkle.js'
+import type { MvccCheck } from '../../../src/validator/mvcc-wasm/problem.js'
 import { MemoryCommitted } from './fabric-oracle.js'
 
 const VALID = 0
@@ -204,7 +205,14 @@ describe('mvcc-wasm: bad input', () => {
     { ...base, txs: [{ preCode: 0, checks: [{ kind: 'read' as const, keyId: 2, version: undefined }], writes: [] }] },
     { ...base, txs: [{ preCode: 0, checks: [{ kind: 'range' as const, lo: 2, hi: 1, results: [] }], writes: [] }] },
     { ...base, txs: [{ preCode: 0, checks: [], writes: [{ keyId: 0, kind: 7 as 1 }] }] },
-    { ...base, txs: [{ preCode: 300, checks: [], writes: [] }] }
+    { ...base, txs: [{ preCode: 300, checks: [], writes: [] }] },
+    { ...base, txs: [{ preCode: 0, checks: [null as unknown as MvccCheck], writes: [] }] },
+    { ...base, txs: [{ preCode: 0, checks: [{ kind: 'range' as const, lo: Number.NaN, hi: 1, results: [] }], writes: [] }] },
+    { ...base, txs: [{ preCode: 0, checks: [{ kind: 'range' as const, lo: 0, hi: 1, results: [{ keyId: 0, version: h(-1, 0) }] }], writes: [] }] },
+    { ...base, txs: [{ preCode: 0, checks: [{ kind: 'scan' as 'read', keyId: 0, version: undefined }], writes: [] }] },
+    { ...base, txs: [{ preCode: 0, checks: [], writes: [{ keyId: 1.5, kind: 1 as const }] }] },
+    { ...base, txs: [{ preCode: 0, checks: [{ kind: 'read' as const, keyId: 0, version: h(2 ** 53, 0) }], writes: [] }] },
+    { ...base, txs: null as unknown as [] }
   ]
   it.each(bad.map((p, i) => [i, p] as const))('problem %i is rejected with MVCC_BAD_INPUT by both engines', (_, problem) => {
     for (const engine of ['wasm', 'reference'] as const) {
