@@ -4,7 +4,11 @@
  * messages (a 500-transaction block, creator plus two endorsements each), as bench/p256-workload.ts.
  *
  * - single thread: `WasmVerifier.verifyBatchSync` over all 1,500 (tables warm).
- * - pool: `PoolVerifier.verifyBatch` over the same 1,500 (workers started and tables warm).
+ * - pool: `PoolVerifier.verifyBatch` over the same 1,500 (workers started and tables warm),
+ *   forced onto the workers (`minGain: 0`): what the second core gives right now.
+ * - adaptive: a pool with the default options, whose `ParallelGate` sends each batch to the
+ *   workers only while they measure at least 1.1× faster (`p256_pool_adaptive_vs_single_thread`;
+ *   `p256_pool_gate_gain` is the speed-up that gate measured on its own batches).
  * - crossover: the same two at batch sizes 32…1,500 (the first requests of the workload), to
  *   find where the pool starts to pay; `p256_pool_crossover_batch` is the smallest size from
  *   which the pool is at least CROSSOVER_GAIN× faster at every larger size measured.
@@ -31,6 +35,7 @@ export function p256PoolFigureNames (suffix: string): string[] {
   return [
     'p256_pool_batch_per_s', 'p256_pool_vs_single_thread', 'p256_pool_single_thread_per_s',
     'p256_pool_crossover_batch', 'p256_pool_workers', 'p256_pool_cpu_overhead',
+    'p256_pool_adaptive_vs_single_thread', 'p256_pool_gate_gain',
     ...CROSSOVER_SIZES.map((n) => `p256_pool_vs_single_thread_at_${n}`)
   ].map((n) => n + suffix)
 }
@@ -66,9 +71,11 @@ export async function runP256PoolBench (
 ): Promise<void> {
   const requests = workload()
   const single = new WasmVerifier()
-  const pool = makePool({ minParallelBatch: 1 }) // forced through the workers at every size
+  const pool = makePool({ minParallelBatch: 1, minGain: 0 }) // forced through the workers at every size
+  const adaptive = makePool({})
   try {
     pool.start()
+    adaptive.start()
     // Correctness first (and warm-up: worker start-up, every worker's tables for its keys).
     for (let k = 0; k < 3; k++) {
       if ((await pool.verifyBatch(requests)).some((v) => !v)) throw new Error('p256 pool bench: the pool rejected a valid signature')
@@ -80,16 +87,23 @@ export async function runP256PoolBench (
       throw new Error(`p256 pool bench: ${pool.liveWorkers}/${pool.workers} workers alive (${pool.workerFailures.join('; ')})`)
     }
     report({ name: 'p256_pool_workers' + suffix, value: pool.workers, unit: 'workers' })
+    for (let k = 0; k < 8; k++) await adaptive.verifyBatch(requests) // the gate learns both paths
 
     const rate = await interleaved({
       single: async () => SIGNATURES * await measure(() => single.verifyBatchSync(requests), { samples: 1 }),
-      pool: async () => SIGNATURES * await measure(() => pool.verifyBatch(requests), { samples: 1 })
+      pool: async () => SIGNATURES * await measure(() => pool.verifyBatch(requests), { samples: 1 }),
+      adaptive: async () => SIGNATURES * await measure(() => adaptive.verifyBatch(requests), { samples: 1 })
     }, ROUNDS)
     const poolRate = rate.pool as number
     const singleRate = rate.single as number
     report({ name: 'p256_pool_batch_per_s' + suffix, value: round(poolRate), unit: 'verifies/s' })
     report({ name: 'p256_pool_single_thread_per_s' + suffix, value: round(singleRate), unit: 'verifies/s' })
     report({ name: 'p256_pool_vs_single_thread' + suffix, value: round(poolRate / singleRate, 3), unit: 'x' })
+    report({ name: 'p256_pool_adaptive_vs_single_thread' + suffix, value: round((rate.adaptive as number) / singleRate, 3), unit: 'x' })
+    const gate = adaptive.parallelism
+    if (gate.workersUsPerSignature !== undefined && gate.threadUsPerSignature !== undefined) {
+      report({ name: 'p256_pool_gate_gain' + suffix, value: round(gate.threadUsPerSignature / gate.workersUsPerSignature, 3), unit: `x (gate prefers ${gate.preferred})` })
+    }
 
     const cpuUsage = (globalThis as { process?: { cpuUsage?: (prev?: { user: number, system: number }) => { user: number, system: number } } }).process?.cpuUsage
     if (cpuUsage !== undefined) {
@@ -125,5 +139,6 @@ export async function runP256PoolBench (
       : { name: 'p256_pool_crossover_batch' + suffix, value: 0, unit: `signatures (pool never ≥ ${CROSSOVER_GAIN}× up to ${SIGNATURES})` })
   } finally {
     pool.close()
+    adaptive.close()
   }
 }

@@ -45,11 +45,11 @@ export function verifierPoolSuite (
 ): void {
   describe(`PoolVerifier (${label})`, () => {
     const vectors: Record<'der' | 'p1363', Case[]> = { der: [], p1363: [] }
-    // minParallelBatch 1: every batch goes through the workers, whatever its size.
+    // minParallelBatch 1 and minGain 0: every batch goes through the workers, whatever its size.
     const pools: Record<'lowS' | 'highS', PoolVerifier | undefined> = { lowS: undefined, highS: undefined }
     const pool = (lowS: boolean): PoolVerifier => {
       const key = lowS ? 'lowS' : 'highS'
-      return (pools[key] ??= makePool({ workers: 2, minParallelBatch: 1, lowS }))
+      return (pools[key] ??= makePool({ workers: 2, minParallelBatch: 1, minGain: 0, lowS }))
     }
 
     beforeAll(async () => {

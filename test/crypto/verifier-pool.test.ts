@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { KeyAffinity, keyHash } from '../../src/crypto/verifier-pool/affinity.js'
 import { createNodeVerifierPool } from '../../src/crypto/verifier-pool/node.js'
 import { packRequests, unpackRequests, wellFormed } from '../../src/crypto/verifier-pool/packing.js'
+import { ParallelGate } from '../../src/crypto/verifier-pool/parallel-gate.js'
 import { PoolVerifier, type PoolWorker } from '../../src/crypto/verifier-pool/pool-verifier.js'
+import { WasmVerifier } from '../../src/crypto/p256-wasm/wasm-verifier.js'
 import type { ToWorker } from '../../src/crypto/verifier-pool/protocol.js'
 import { serveVerifierWorker } from '../../src/crypto/verifier-pool/serve.js'
 import type { VerifyRequest } from '../../src/crypto/verifier.js'
@@ -121,7 +123,7 @@ describe('PoolVerifier failure paths', () => {
       const inner = channelWorker()
       return { ...inner, post: (m: ToWorker, t: ArrayBuffer[]) => { inner.post(m, t); if (m.type === 'verify') posted.push(m.packed) } }
     }
-    const pool = new PoolVerifier(spawn, { workers: 2, minParallelBatch: 1 })
+    const pool = new PoolVerifier(spawn, { workers: 2, minParallelBatch: 1, minGain: 0 })
     expect(await pool.verifyBatch(tampered)).toEqual(expected)
     expect(posted.length).toBe(2)
     expect(posted.every((b) => b.byteLength === 0)).toBe(true)
@@ -166,8 +168,86 @@ describe('PoolVerifier failure paths', () => {
   })
 
   it('refuses bad options with CRYPTO_UNSUPPORTED', () => {
-    for (const options of [{ workers: -1 }, { workers: 1.5 }, { minParallelBatch: 0 }, { minParallelBatch: Number.NaN }, { keyTableSlots: 0 }]) {
+    for (const options of [{ workers: -1 }, { workers: 1.5 }, { minParallelBatch: 0 }, { minParallelBatch: Number.NaN }, { keyTableSlots: 0 },
+      { minGain: -1 }, { minGain: Infinity }, { probeEvery: 1 }]) {
       expect(() => new PoolVerifier(channelWorker, options)).toThrow(expect.objectContaining({ code: 'CRYPTO_UNSUPPORTED' }))
     }
+  })
+})
+
+describe('ParallelGate', () => {
+  it('uses the workers first, then times one thread, then keeps the faster path, probing the other every probeEvery', () => {
+    const gate = new ParallelGate({ minGain: 1.1, probeEvery: 4 })
+    const run = (workersMs: number, threadMs: number): string => {
+      const path = gate.choose()
+      gate.record(path, 1000, path === 'workers' ? workersMs : threadMs)
+      return path
+    }
+    // Two untimed warm-up batches on the workers, one timed, then in-thread one untimed and one timed.
+    expect([run(20, 40), run(20, 40), run(20, 40), run(20, 40), run(20, 40)]).toEqual(['workers', 'workers', 'workers', 'thread', 'thread'])
+    expect(gate.state).toEqual({ workersUsPerSignature: 20, threadUsPerSignature: 40, preferred: 'workers' })
+    const next = Array.from({ length: 8 }, () => run(20, 40))
+    expect(next.filter((p) => p === 'thread').length).toBe(2) // probes only
+    // The machine gets loaded: the workers slow down until one thread wins.
+    const loaded = Array.from({ length: 24 }, () => run(60, 40))
+    expect(gate.state.preferred).toBe('thread')
+    expect(loaded.slice(-8).filter((p) => p === 'workers').length).toBe(2) // probes only
+    // Idle again: a probe sees it and the workers come back.
+    Array.from({ length: 24 }, () => run(20, 40))
+    expect(gate.state.preferred).toBe('workers')
+  })
+
+  it('demands minGain: a 5% speed-up is not enough for 1.1, and minGain 0 always uses the workers', () => {
+    const gate = new ParallelGate({ minGain: 1.1, probeEvery: 4 })
+    for (let i = 0; i < 12; i++) { const p = gate.choose(); gate.record(p, 100, p === 'workers' ? 1.9 : 2) }
+    expect(gate.state.preferred).toBe('thread')
+    const always = new ParallelGate({ minGain: 0, probeEvery: 4 })
+    for (let i = 0; i < 12; i++) { expect(always.choose()).toBe('workers'); always.record('workers', 100, 1000) }
+  })
+
+  it('ignores nonsense timings', () => {
+    const gate = new ParallelGate({ minGain: 1.1, probeEvery: 4 })
+    gate.record('thread', 0, 5)
+    gate.record('thread', 10, Number.NaN)
+    gate.record('thread', 10, -1)
+    expect(gate.state.threadUsPerSignature).toBeUndefined()
+  })
+})
+
+describe('PoolVerifier measures whether the workers help', () => {
+  const requests = signedRequests(40, 4, 32, 12)
+  const delayed = (inner: PoolWorker, ms: number): PoolWorker => ({
+    ...inner, post: (m, t) => { setTimeout(() => { inner.post(m, t) }, m.type === 'verify' ? ms : 0) }
+  })
+
+  it('sends large batches in-thread while the workers are slower, probing them now and then', async () => {
+    let jobs = 0
+    const pool = new PoolVerifier(() => {
+      const slow = delayed(channelWorker(), 30)
+      return { ...slow, post: (m, t) => { if (m.type === 'verify') jobs++; slow.post(m, t) } }
+    }, { workers: 2, minParallelBatch: 1, probeEvery: 8 })
+    for (let i = 0; i < 24; i++) expect((await pool.verifyBatch(requests)).every(Boolean)).toBe(true)
+    expect(pool.parallelism.preferred).toBe('thread')
+    // 3 batches to learn the workers (2 of them warm-up), then only probes: 2 jobs per batch.
+    expect(jobs).toBeLessThanOrEqual(2 * (3 + 3))
+    pool.close()
+  })
+
+  it('keeps the workers while in-thread verification is slower', async () => {
+    const wasm = new WasmVerifier()
+    let inThreadBatches = 0
+    const slowThread = {
+      name: 'slow', verify: (r: VerifyRequest) => wasm.verify(r),
+      verifyBatch: async (rs: readonly VerifyRequest[]) => {
+        inThreadBatches++
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        return wasm.verifyBatchSync(rs)
+      }
+    }
+    const pool = new PoolVerifier(channelWorker, { workers: 2, minParallelBatch: 1, probeEvery: 8, inThread: slowThread })
+    for (let i = 0; i < 24; i++) expect((await pool.verifyBatch(requests)).every(Boolean)).toBe(true)
+    expect(pool.parallelism.preferred).toBe('workers')
+    expect(inThreadBatches).toBeLessThanOrEqual(2 + 3) // learning, then probes only
+    pool.close()
   })
 })

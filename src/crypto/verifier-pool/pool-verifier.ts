@@ -6,6 +6,9 @@
  * - Batches below `minParallelBatch` are verified in-thread: posting a job, waking a worker and
  *   halving the batch (which can drop a share below the WASM affine pass's 64 records) cost
  *   more than a second core gains on small batches (docs/p256-wasm.md, "Worker pool").
+ * - Larger batches go to the workers only while they measurably help: `ParallelGate` times
+ *   both paths on real batches and requires a `minGain` speed-up (a loaded machine has no
+ *   idle second core to give).
  * - Requests are routed by public key (`KeyAffinity`), so each worker's comb tables stay warm.
  * - Each worker's share is packed into one ArrayBuffer and transferred; verdicts come back the
  *   same way.
@@ -20,6 +23,7 @@ import { createWasmVerifier, type WasmVerifierOptions } from '../p256-wasm/wasm-
 import { defaultVerifier } from '../verifier-default.js'
 import { KeyAffinity, keyHash } from './affinity.js'
 import { packRequests, wellFormed } from './packing.js'
+import { ParallelGate, type ParallelGateState } from './parallel-gate.js'
 import { isFromWorker, type FromWorker, type ToWorker } from './protocol.js'
 
 /** One worker as the pool sees it; adapters wrap a Web Worker or a worker_threads Worker. */
@@ -39,6 +43,10 @@ export type WorkerSpawner = (index: number) => PoolWorker
  * Measured crossover on a 2-core machine (docs/p256-wasm.md, "Worker pool").
  */
 export const DEFAULT_MIN_PARALLEL_BATCH = 256
+/** Default `minGain`: the workers must verify large batches at least 10% faster than one thread. */
+export const DEFAULT_MIN_GAIN = 1.1
+/** Default `probeEvery`: one large batch in 8 re-measures the path not taken. */
+export const DEFAULT_PROBE_EVERY = 8
 
 export interface PoolVerifierOptions extends WasmVerifierOptions {
   /** Worker threads (0 = always in-thread). Adapters default to the core count, at most 4, or 0 on one core. */
@@ -48,6 +56,16 @@ export interface PoolVerifierOptions extends WasmVerifierOptions {
    * Default `DEFAULT_MIN_PARALLEL_BATCH`; `Infinity` never uses the workers.
    */
   minParallelBatch?: number
+  /**
+   * Speed-up over in-thread verification, measured on this pool's own large batches, that the
+   * workers must show to keep being used (docs/p256-wasm.md, "Worker pool"). Default
+   * `DEFAULT_MIN_GAIN`; 0 always uses the workers for large batches.
+   */
+  minGain?: number
+  /** One large batch in `probeEvery` runs on the path not preferred, to re-measure it. Default 8. */
+  probeEvery?: number
+  /** Clock for the gate's timings, in ms (tests inject one). Default `performance.now`. */
+  now?: () => number
   /**
    * Verifies small batches, and shares whose worker failed. Default: the shared WASM verifier
    * (`defaultVerifier`) when no WASM tuning option is given, else a WasmVerifier with them.
@@ -90,6 +108,8 @@ export class PoolVerifier implements Verifier {
   readonly #wasmOptions: WasmVerifierOptions
   readonly #inThread: Verifier
   readonly #affinity = new KeyAffinity()
+  readonly #gate: ParallelGate
+  readonly #now: () => number
   readonly #slots: Array<Slot | undefined>
   #nextJob = 0
   #closed = false
@@ -104,6 +124,14 @@ export class PoolVerifier implements Verifier {
     if (typeof min !== 'number' || Number.isNaN(min) || min < 1) {
       throw new CryptoError('CRYPTO_UNSUPPORTED', `minParallelBatch: must be a number ≥ 1, got ${String(min)}`)
     }
+    const minGain = options.minGain ?? DEFAULT_MIN_GAIN
+    if (typeof minGain !== 'number' || !Number.isFinite(minGain) || minGain < 0) {
+      throw new CryptoError('CRYPTO_UNSUPPORTED', `minGain: must be a finite number ≥ 0, got ${String(minGain)}`)
+    }
+    const probeEvery = options.probeEvery ?? DEFAULT_PROBE_EVERY
+    if (!Number.isInteger(probeEvery) || probeEvery < 2) {
+      throw new CryptoError('CRYPTO_UNSUPPORTED', `probeEvery: must be an integer ≥ 2, got ${String(probeEvery)}`)
+    }
     if (typeof spawn !== 'function') throw new CryptoError('CRYPTO_UNSUPPORTED', 'spawn: expected a function')
     this.workers = workers
     this.minParallelBatch = min
@@ -111,7 +139,12 @@ export class PoolVerifier implements Verifier {
     this.#wasmOptions = wasmOptions(options)
     this.#inThread = options.inThread ?? inThreadVerifier(options)
     this.#slots = new Array<Slot | undefined>(workers).fill(undefined)
+    this.#gate = new ParallelGate({ minGain, probeEvery })
+    this.#now = options.now ?? (() => performance.now())
   }
+
+  /** The measured µs per signature on each path and the path large batches take now. */
+  get parallelism (): ParallelGateState { return this.#gate.state }
 
   /** Workers spawned and not failed. Workers start lazily, with the first large batch (or `start()`). */
   get liveWorkers (): number { return this.#slots.filter((s) => s?.alive === true).length }
@@ -142,7 +175,21 @@ export class PoolVerifier implements Verifier {
     const live: number[] = []
     for (let w = 0; w < this.workers; w++) if (this.#slot(w)?.alive === true) live.push(w)
     if (live.length === 0) return this.#inThread.verifyBatch(requests)
+    const path = this.#gate.choose()
+    const started = this.#now()
+    if (path === 'thread') {
+      const verdicts = await this.#inThread.verifyBatch(requests)
+      this.#gate.record('thread', requests.length, this.#now() - started)
+      return verdicts
+    }
+    const failuresBefore = this.#failures.length
+    const verdicts = await this.#onWorkers(requests, live)
+    // A batch that met a failing worker says nothing about the workers' speed.
+    if (this.#failures.length === failuresBefore) this.#gate.record('workers', requests.length, this.#now() - started)
+    return verdicts
+  }
 
+  async #onWorkers (requests: readonly VerifyRequest[], live: readonly number[]): Promise<boolean[]> {
     const verdicts = new Array<boolean>(requests.length).fill(false) // malformed stay false
     const indices: number[] = []
     const hashes = new Array<number>(requests.length)
