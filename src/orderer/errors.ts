@@ -7,6 +7,7 @@ export type OrdererErrorCode =
   | 'ORDERER_BLOCK_CHAIN_BROKEN'
   | 'ORDERER_LEDGER_CORRUPT'
   | 'ORDERER_STOPPED'
+  | 'ORDERER_BROADCAST_REFUSED'
 
 export class OrdererError extends WeftError {
   static override readonly name: string = 'OrdererError'
