@@ -34,6 +34,7 @@
  * @module
  */
 export { ChaincodeRuntime, detectFormat } from './runtime.js'
+export { readChaincodePackage, type ChaincodePackage } from './package/read-package.js'
 export { ChaincodeError, type ChaincodeErrorCode } from './errors.js'
 export type { ChaincodeFormat, Sandbox, SandboxFactory, SandboxOptions, HostCallHandler } from './sandbox.js'
 export { QuickJsSandbox } from './quickjs-sandbox.js'

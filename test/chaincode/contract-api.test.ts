@@ -126,6 +126,23 @@ describe('JavaScript contracts: introspected metadata, ESM bundles, low-level fa
     await esm.close()
   })
 
+  it('createContext with a custom Context, aroundTransaction, and hooks that fail the transaction', async () => {
+    const src = `const { Contract, Context } = require('fabric-contract-api')
+      class AuditContext extends Context { constructor () { super(); this.audit = ['created'] } }
+      class Audited extends Contract {
+        createContext () { return new AuditContext() }
+        async beforeTransaction (ctx) { ctx.audit.push('before') }
+        async aroundTransaction (ctx, fn, params) { ctx.audit.push('around:' + fn); return super.aroundTransaction(ctx, fn, params) }
+        async afterTransaction (ctx, result) { ctx.audit.push('after:' + result); if (result === 'veto') throw new Error('vetoed by afterTransaction') }
+        async Trail (ctx, word) { ctx.audit.push('fn'); return word === 'veto' ? 'veto' : JSON.stringify(ctx.audit) }
+      }
+      module.exports.contracts = [Audited]`
+    const cc = await ChaincodeRuntime.start(src, { name: 'audit', localMspId: 'Org1MSP' })
+    expect(JSON.parse((await run(l, cc, alice, ['Trail', 'x'])).text)).toEqual(['created', 'before', 'around:Trail', 'fn'])
+    expect(await run(l, cc, alice, ['Trail', 'veto'])).toMatchObject({ status: 500, message: 'vetoed by afterTransaction' })
+    await cc.close()
+  })
+
   it('a low-level fabric-shim Chaincode: Init, Invoke, shim.success/error, ClientIdentity from the stub', async () => {
     const cc = await ChaincodeRuntime.start(await readFile(fixture('shim-counter/index.js'), 'utf8'), { name: 'counter', localMspId: 'Org1MSP' })
     expect(cc.kind).toBe('shim')
