@@ -155,8 +155,13 @@ export class QuickJsSandbox implements Sandbox {
       const txId = vm.typeof(txH) === 'string' ? vm.getString(txH) : ''
       const op = vm.typeof(opH) === 'string' ? vm.getString(opH) : ''
       const args = vm.typeof(argsH) === 'string' ? vm.getString(argsH) : ''
+      if (!Number.isSafeInteger(callId)) return
       const flight = this.#flights.get(txId)
-      if (flight === undefined || !Number.isSafeInteger(callId)) return
+      if (flight === undefined) {
+        // A stub kept from a finished transaction: refuse (asynchronously, like every answer).
+        void Promise.resolve().then(() => { this.#complete(callId, false, `transaction ${txId} is not executing: a stub is valid only during its own transaction`) })
+        return
+      }
       flight.calls.handle(op, args).then(
         (result) => { this.#complete(callId, true, result) },
         (err: unknown) => { this.#complete(callId, false, err instanceof Error ? err.message : String(err)) }

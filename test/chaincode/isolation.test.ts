@@ -8,7 +8,10 @@ const { Contract, Context } = require('fabric-contract-api')
 const shim = require('fabric-shim')
 const tryIt = (f) => { try { const v = f(); return v === undefined ? 'undefined' : typeof v === 'object' || typeof v === 'function' ? typeof v : String(v) } catch (e) { return 'threw: ' + e.message } }
 let counter = 0
+let keptStub
 class Hostile extends Contract {
+  async Keep (ctx) { keptStub = ctx.stub; return 'kept' }
+  async UseKept (ctx) { try { await keptStub.putState('stolen', Buffer.from('x')); return 'wrote' } catch (e) { return 'threw: ' + e.message } }
   async Ok (ctx) { return 'ok ' + (++counter) }
   async Spin (ctx) { while (true) {} }
   async SpinAfterAwait (ctx) { await ctx.stub.getState('x'); for (;;) {} }
@@ -151,6 +154,13 @@ describe('isolation and resource limits (QuickJS sandbox)', () => {
     expect(e.fixedDate).toBe('1970-01-01T00:00:00.000Z')
     expect(e.mathRandom).toMatch(/^threw: Math.random\(\) is not available/)
     expect(e.overrideMistake).toBe('mine')
+  })
+
+  it('a stub kept from a finished transaction cannot touch state', async () => {
+    expect((await run(l, cc, alice, ['Keep'])).text).toBe('kept')
+    const r = await run(l, cc, alice, ['UseKept'])
+    expect(r.text).toMatch(/^threw: transaction tx\d+ is not executing/)
+    expect(r.rwset?.writes ?? []).toEqual([])
   })
 
   it('nothing a transaction tried to pollute persists into the next one', async () => {
