@@ -19,6 +19,7 @@ import { configOfEnvelope, consenterChanges, consenterIdsOfBlock, consenterIdsOf
 import type { EtcdRaftOptions } from './raft/config.js'
 import { RaftDriver } from './raft/driver.js'
 import type { RaftStateMachine, RaftTransport } from './raft/driver.js'
+import { ConfChangeType } from './raft/conf-change.js'
 import type { ConfChange } from './raft/conf-change.js'
 import { RaftError } from './raft/errors.js'
 import type { MaybePromise, RaftPersistence } from './raft/persistence.js'
@@ -356,7 +357,8 @@ export class OrderingChain {
    * previous one, or a new leader's first entry, is unapplied; retried after every apply.
    */
   private scheduleMembershipCheck (): void {
-    if (this.consenterIds === undefined) return
+    // Blocks pulled while RaftDriver.create restores a snapshot come before there is a driver.
+    if (this.consenterIds === undefined || (this.driver as RaftDriver | undefined) === undefined) return
     this.driver.idle().then(() => { this.reconcileMembership() }, () => { /* the consenter stopped */ })
   }
 
@@ -402,9 +404,12 @@ export class OrderingChain {
           throw new OrdererError('ORDERER_BLOCK_CHAIN_BROKEN', `block puller stopped at ${this.ledger.height - 1}, snapshot is at ${target}`)
         }
       },
-      applyConfChange: (_change: ConfChange, _confState: ConfState) => {
+      applyConfChange: (change: ConfChange, _confState: ConfState) => {
         this.confChangeTerm = undefined
-        this.scheduleMembershipCheck()
+        // An evicted consenter halts, as Fabric halts the chain of a removed orderer (the driver
+        // stops ticking); its Deliver streams end instead of waiting for blocks it will not write.
+        if (change.type === ConfChangeType.RemoveNode && change.nodeId === this.init.id) this.halt()
+        else this.scheduleMembershipCheck()
       },
       snapshotData: () => encode(Block, this.tip)
     }

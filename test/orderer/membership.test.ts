@@ -3,6 +3,7 @@ import { DEFAULT_BATCH_CONFIG } from '../../src/orderer/blockcutter.js'
 import type { OrderingChain } from '../../src/orderer/chain.js'
 import { InProcessOrderers } from '../../src/orderer/in-process.js'
 import { consenterChanges, consenterIdsOfBlock, nextConfChange } from '../../src/orderer/membership.js'
+import { SEEK_FOREVER, SEEK_OLDEST, newSeekEnvelope, seekInfo } from '../../src/orderer/deliver.js'
 import { ConfChangeType } from '../../src/orderer/raft/conf-change.js'
 import {
   ChannelHeader, ConfigEnvelope, Envelope, HeaderType, Orderers, Payload, Status, encode
@@ -102,6 +103,11 @@ describe('consenter set (Fabric etcdraft membership: one consenter per config bl
     for (const id of remaining) expect((await txIds(net.chains.get(id) as OrderingChain)).filter(t => t.startsWith('tx'))).toEqual(['tx1', 'tx2', 'tx3'])
     leader = net.chains.get(leaderId) as OrderingChain
     expect(leader.isLeader).toBe(false)
+    // The evicted consenter halted: Deliver ends instead of waiting for blocks it will not write.
+    const statuses: number[] = []
+    const request = await newSeekEnvelope({ channelId: CHANNEL, seekInfo: seekInfo(SEEK_OLDEST, SEEK_FOREVER) })
+    for await (const r of leader.deliver(request)) if (r.status !== undefined) statuses.push(r.status)
+    expect(statuses).toEqual([Status.SERVICE_UNAVAILABLE])
     await net.stop()
   })
 
