@@ -5,6 +5,7 @@ import type { KVRWSet, RangeQueryInfo } from '../../../src/protos/index.js'
 import { validateBlockMvcc } from '../../../src/validator/mvcc-wasm/engine.js'
 import { buildBlockMvccProblem } from '../../../src/validator/mvcc-wasm/intern.js'
 import type { MvccTxInput } from '../../../src/validator/mvcc-wasm/intern.js'
+import { RangeResultsHasher } from '../../../src/validator/mvcc-wasm/merkle.js'
 import { MemoryCommitted, fabricOracle } from './fabric-oracle.js'
 import type { CommittedMap } from './fabric-oracle.js'
 
@@ -62,6 +63,11 @@ const blockArb = fc.record({
           if (r.edit === 1) reads.pop()
           if (r.edit === 2) reads.shift()
           if (r.edit === 3 && reads[0] !== undefined) reads[0] = { key: reads[0].key, version: { blockNum: BLOCK, txNum: 0 } }
+          if (r.edit === 4 && reads.length > 2) { // large enough to be summarised with maxDegree 2
+            const hasher = new RangeResultsHasher(2)
+            for (const read of reads) hasher.add(read)
+            return { ...rq, readsMerkleHashes: hasher.done().summary }
+          }
           return { ...rq, rawReads: { kvReads: reads } }
         }),
         writes: ns.writes.map((w) => ({ key: w.key, isDelete: w.isDelete, value: new Uint8Array(w.isDelete ? 0 : 1) })),
@@ -93,15 +99,21 @@ function compare (a: string, b: string): number {
 describe('mvcc-wasm: problems built from rwsets against a string-level transcription of Fabric', () => {
   it('both engines give the oracle\'s codes', async () => {
     const seen = new Map<number, number>()
+    let merkleBlocks = 0
     await fc.assert(fc.asyncProperty(blockArb, async ({ committed, inputs }) => {
       const expected = fabricOracle(BLOCK, inputs, committed)
       const reader = new MemoryCommitted(committed)
       const { problem } = await buildBlockMvccProblem(BLOCK, inputs, reader)
       expect(reader.fetchCalls).toBeLessThanOrEqual(1)
-      expect([...validateBlockMvcc(problem, { engine: 'wasm' }).codes]).toEqual(expected)
+      const merkle = inputs.some((tx) => tx.preCode === 0 && tx.rwsets.some(({ kv }) => kv.rangeQueriesInfo.some((rq) => rq.readsMerkleHashes !== undefined)))
+      if (merkle) merkleBlocks++
+      const auto = validateBlockMvcc(problem)
+      expect(auto.engine).toBe(merkle ? 'reference' : 'wasm')
+      expect([...auto.codes]).toEqual(expected)
       expect([...validateBlockMvcc(problem, { engine: 'reference' }).codes]).toEqual(expected)
       for (const c of expected) seen.set(c, (seen.get(c) ?? 0) + 1)
     }), { numRuns: Math.round(1500 * Number(process.env.WEFT_FUZZ_SCALE ?? 1)) })
     for (const code of [0, 11, 12, 10]) expect(seen.get(code) ?? 0).toBeGreaterThan(100)
+    expect(merkleBlocks).toBeGreaterThan(20)
   })
 })
