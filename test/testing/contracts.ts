@@ -38,3 +38,16 @@ class Counter extends Contract {
 }
 module.exports.contracts = [Counter]
 `
+
+/** State-based endorsement: a key carries its own endorsement policy. */
+export const KEY_LEVEL = `
+const { Contract } = require('fabric-contract-api')
+class Sbe extends Contract {
+  async Lock (ctx, key, policyHex) {
+    await ctx.stub.putState(key, Buffer.from('locked'))
+    await ctx.stub.setStateValidationParameter(key, Buffer.from(policyHex, 'hex'))
+  }
+  async Set (ctx, key, value) { await ctx.stub.putState(key, Buffer.from(value)) }
+}
+module.exports.contracts = [Sbe]
+`
