@@ -43,6 +43,8 @@ export interface WireCertificate {
 }
 
 export interface WireIdentity {
+  /** Hex SHA-256 of the creator bytes: the guest caches identities under it. */
+  key: string
   id: string
   mspId: string
   idBytes: string
@@ -85,6 +87,17 @@ export interface WireTxInfo {
   timestamp: WireTimestamp
   binding: string
   signedProposal?: WireSignedProposal
+}
+
+/**
+ * What actually crosses into QuickJS: the identity (several KB of certificate hex, which QuickJS
+ * parses slowly) is sent only the first time the sandbox sees a creator, then named by its key.
+ */
+export type WireTxInfoSent = Omit<WireTxInfo, 'identity' | 'creator'> & {
+  identityKey: string
+  identity?: WireIdentity
+  /** The guest must forget the identities it cached (the host's record of them was reset). */
+  flushIdentities?: boolean
 }
 
 export interface WireResponse {

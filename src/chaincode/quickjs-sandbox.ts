@@ -18,7 +18,7 @@ import { newQuickJSWASMModuleFromVariant, type QuickJSSyncVariant, type QuickJSC
 import releaseSyncImport from '@jitl/quickjs-wasmfile-release-sync'
 import { guestBundle } from './generated/guest-bundle.js'
 import { ChaincodeError, type ChaincodeErrorCode } from './errors.js'
-import type { WireResponse, WireTxInfo } from './protocol.js'
+import type { WireResponse, WireTxInfo, WireTxInfoSent } from './protocol.js'
 import type { LogLevel } from './types.js'
 import type { HostCallHandler, Sandbox, SandboxOptions } from './sandbox.js'
 
@@ -28,6 +28,8 @@ const releaseSyncVariant = ((releaseSyncImport as unknown as { default?: QuickJS
 /** Jobs run per batch before the host checks deadlines again (SANDBOX.md pitfall 4). */
 const JOB_BATCH = 256
 const MAX_LOG_CHARS = 16_384
+/** Distinct creators whose identity the guest keeps cached before both sides start over. */
+const MAX_CACHED_IDENTITIES = 1024
 
 const CONTRACT_API_EXPORTS = ['Contract', 'Context', 'JSONSerializer', 'Transaction', 'Returns', 'Param', 'Object', 'Property', 'Info', 'Default']
 const SHIM_EXPORTS = ['Shim', 'start', 'success', 'error', 'newLogger', 'server', 'ChaincodeStub', 'ClientIdentity', 'Iterators', 'RESPONSE_CODE']
@@ -55,6 +57,7 @@ export class QuickJsSandbox implements Sandbox {
   #interrupted = false
   #pumping = false
   #poisoned: ChaincodeError | undefined
+  readonly #sentIdentities = new Set<string>()
 
   private constructor (runtime: QuickJSRuntime, vm: QuickJSContext, opts: SandboxOptions) {
     this.#runtime = runtime
@@ -137,7 +140,7 @@ export class QuickJsSandbox implements Sandbox {
         resolve: (r) => { cleanup(); resolve(r) },
         reject: (e) => { cleanup(); reject(e) }
       })
-      const arg = this.#vm.newString(JSON.stringify(info))
+      const arg = this.#vm.newString(JSON.stringify(this.#slim(info)))
       const r = this.#guarded(() => this.#vm.callFunction(this.#fns.invoke, this.#vm.undefined, arg))
       if (this.#poisoned !== undefined) return
       arg.dispose()
@@ -146,6 +149,19 @@ export class QuickJsSandbox implements Sandbox {
       else r.value.dispose()
       this.#pump()
     })
+  }
+
+  /** Sends a creator's identity only the first time this instance sees it. */
+  #slim (info: WireTxInfo): WireTxInfoSent {
+    const { identity, creator: _creator, ...rest } = info
+    let flushIdentities: boolean | undefined
+    if (!this.#sentIdentities.has(identity.key) && this.#sentIdentities.size >= MAX_CACHED_IDENTITIES) {
+      this.#sentIdentities.clear()
+      flushIdentities = true
+    }
+    const known = this.#sentIdentities.has(identity.key)
+    this.#sentIdentities.add(identity.key)
+    return { ...rest, identityKey: identity.key, ...(known ? {} : { identity }), ...(flushIdentities === true ? { flushIdentities } : {}) }
   }
 
   #installBridge (): void {

@@ -64,17 +64,18 @@ export function wireIdentity (creator: Uint8Array): WireIdentity {
     identityCache.set(cacheKey, cached)
     return cached
   }
-  const identity = parseIdentity(creator)
+  const identity = parseIdentity(creator, bytesToHex(sha256(creator)))
   identityCache.set(cacheKey, identity)
   if (identityCache.size > IDENTITY_CACHE_SIZE) identityCache.delete(identityCache.keys().next().value as string)
   return identity
 }
 
-function parseIdentity (creator: Uint8Array): WireIdentity {
+function parseIdentity (creator: Uint8Array, key: string): WireIdentity {
   try {
     const fields = decodeSerializedIdentity(creator)
     const identity = new Identity(fields.mspid, fields.idBytes, new NobleVerifier({ precomputeWindow: 0 }))
     return Object.freeze({
+      key,
       id: identity.id,
       mspId: identity.mspId,
       idBytes: bytesToHex(identity.idBytes),

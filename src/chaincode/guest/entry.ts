@@ -15,7 +15,7 @@ import { fabricShim, startedChaincode, type LowLevelChaincode, type ShimResponse
 import { Stub } from './stub.js'
 import { toHex } from './bytes.js'
 import { GuestTextDecoder, GuestTextEncoder } from './text-codec.js'
-import type { WireResponse, WireTxInfo } from '../protocol.js'
+import type { WireIdentity, WireResponse, WireTxInfo, WireTxInfoSent } from '../protocol.js'
 
 const g = globalThis as unknown as Record<string, unknown>
 g.Buffer = Buffer
@@ -99,8 +99,24 @@ async function run (info: WireTxInfo): Promise<WireResponse> {
   }
 }
 
+const identities = new Map<string, WireIdentity>()
+
+function expand (sent: WireTxInfoSent): WireTxInfo | undefined {
+  if (sent.flushIdentities === true) identities.clear()
+  if (sent.identity !== undefined) identities.set(sent.identityKey, Object.freeze(sent.identity))
+  const identity = identities.get(sent.identityKey)
+  if (identity === undefined) return undefined
+  const { identityKey: _k, identity: _i, flushIdentities: _f, ...rest } = sent
+  return { ...rest, identity, creator: { mspid: identity.mspId, idBytes: identity.idBytes } }
+}
+
 function invoke (txInfoJson: string): void {
-  const info = JSON.parse(txInfoJson) as WireTxInfo
+  const sent = JSON.parse(txInfoJson) as WireTxInfoSent
+  const info = expand(sent)
+  if (info === undefined) {
+    hostDone(sent.txId, JSON.stringify({ status: 500, message: 'weft guest: unknown creator identity', payload: '' }))
+    return
+  }
   run(info).then((r) => { hostDone(info.txId, JSON.stringify(r)) }, (err: unknown) => {
     hostDone(info.txId, JSON.stringify({ status: 500, message: messageOf(err), payload: '' }))
   })
