@@ -152,7 +152,8 @@ export async function buildBlockMvccProblem (
         for (const r of rq.rawReads?.kvReads ?? []) s.keys.add(checkString(r.key, at, 'rangeQueriesInfo[].rawReads.key'))
         const b = boundsOf(rq)
         if (b.endKey !== undefined) s.keys.add(b.endKey)
-        if (!b.emptyScan) s.scans.set(`${b.start}\u0000${b.scanEnd}`, b)
+        // Length-prefixed: keys may contain U+0000 (composite keys), so no separator is safe.
+        if (!b.emptyScan) s.scans.set(`${b.start.length}:${b.start}${b.scanEnd}`, b)
       }
     }
   }

@@ -227,3 +227,14 @@ describe('mvcc-wasm: bad input', () => {
     await expect(buildBlockMvccProblem(1, [ns1({ reads: [read('a')] })], liar)).rejects.toMatchObject({ code: 'MVCC_BAD_INPUT' })
   })
 })
+
+describe('mvcc-wasm: builder edge cases', () => {
+  it('ranges whose bounds contain U+0000 are scanned separately (composite keys)', async () => {
+    const state = new MemoryCommitted(new Map([['ns1', new Map([['\u0000a\u0000', h(1, 0)], ['\u0000b', h(1, 1)]])]]))
+    // '\u0000a' + '' and '' + 'a\u0000' would collide under a naive "start U+0000 end" key.
+    const whole = range('', 'a\u0000', true, [read('\u0000a\u0000', h(1, 0)), read('\u0000b', h(1, 1))])
+    const tail = range('\u0000a', '', true, [read('\u0000a\u0000', h(1, 0))])
+    expect(await codes([ns1({ ranges: [tail] }), ns1({ ranges: [whole] })], state)).toEqual([PHANTOM, VALID])
+    expect(state.scanCalls).toBe(2)
+  })
+})
