@@ -142,6 +142,10 @@ export async function buildBlockMvccProblem (
     for (let n = 0; n < tx.rwsets.length; n++) {
       const { namespace, kv } = tx.rwsets[n] as MvccTxInput['rwsets'][number]
       const at = (): string => `txs[${t}].rwsets[${n}]`
+      if (typeof kv !== 'object' || kv === null || !Array.isArray(kv.reads as unknown) || !Array.isArray(kv.writes as unknown) ||
+        !Array.isArray(kv.metadataWrites as unknown) || !Array.isArray(kv.rangeQueriesInfo as unknown)) {
+        throw new MvccError('MVCC_BAD_INPUT', `${at()}.kv: expected a decoded KVRWSet`)
+      }
       const s = space(checkString(namespace, at, 'namespace'))
       for (const r of kv.reads) s.keys.add(checkString(r.key, at, 'reads[].key'))
       for (const w of kv.writes) s.keys.add(checkString(w.key, at, 'writes[].key'))

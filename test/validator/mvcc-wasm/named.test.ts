@@ -221,6 +221,18 @@ describe('mvcc-wasm: bad input', () => {
       expect(isWeftError(caught, 'MVCC_BAD_INPUT')).toBe(true)
     }
   })
+  it('malformed rwsets are MVCC_BAD_INPUT', async () => {
+    const state = fixture()
+    const kvOk = kv({})
+    for (const txs of [
+      [{ preCode: 0, rwsets: [{ namespace: 'ns1', kv: { ...kvOk, reads: undefined } }] }],
+      [{ preCode: 0, rwsets: [{ namespace: 7, kv: kvOk }] }],
+      [{ preCode: 0, rwsets: [{ namespace: 'ns1', kv: { ...kvOk, writes: [{ key: null }] } }] }],
+      [{ preCode: 'x', rwsets: [] }]
+    ]) {
+      await expect(buildBlockMvccProblem(1, txs as unknown as MvccTxInput[], state)).rejects.toMatchObject({ code: 'MVCC_BAD_INPUT' })
+    }
+  })
   it('a reader returning the wrong number of versions is MVCC_BAD_INPUT', async () => {
     const liar = new MemoryCommitted(new Map())
     liar.fetchCommittedVersions = async () => []
