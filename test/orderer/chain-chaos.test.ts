@@ -4,7 +4,8 @@ import { InProcessOrderers } from '../../src/orderer/in-process.js'
 import { DEFAULT_ETCDRAFT_OPTIONS } from '../../src/orderer/raft/config.js'
 import type { LinkPolicy } from '../../src/orderer/in-process.js'
 import { seededRandom } from '../../src/orderer/raft/random.js'
-import { ChannelHeader, Envelope, HeaderType, Payload, blockDataHash, blockHeaderHash, encode, newBlock } from '../../src/protos/index.js'
+import { ChannelHeader, Envelope, HeaderType, Payload, Status, blockDataHash, blockHeaderHash, encode, newBlock } from '../../src/protos/index.js'
+import { configEnvelope, genesisBlock } from './chain-helpers.js'
 import type { Block } from '../../src/protos/index.js'
 import { FakeClock } from './fake-clock.js'
 
@@ -24,7 +25,7 @@ function genesis (): Block {
   return block
 }
 
-const stats = { leaders: 0, blocks: 0, crashes: 0, pulled: 0 }
+const stats = { leaders: 0, blocks: 0, crashes: 0, pulled: 0, configs: 0, membershipDone: 0 }
 const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
 
 /**
@@ -49,9 +50,12 @@ async function runSeed (seed: number): Promise<string | undefined> {
     }
   }
   const size = rng() < 0.5 ? 3 : 5
+  // A third of the seeds change the consenter set through config blocks while the faults go on:
+  // consenter size+1 joins, then consenter 1 leaves.
+  const membership = seed % 3 === 0
   const net = await InProcessOrderers.create({
     consenters: size,
-    genesis: genesis(),
+    genesis: membership ? genesisBlock(configEnvelope(Array.from({ length: size }, (_, i) => i + 1), 0)) : genesis(),
     clock,
     seed,
     links,
@@ -85,8 +89,27 @@ async function runSeed (seed: number): Promise<string | undefined> {
   }
   let tx = 0
   let longDown: number | undefined
+  let configSequence = 0
+  /** Broadcasts a config with `change` applied to the leader's consenters; true once accepted. */
+  const reconfigure = async (change: (ids: readonly number[]) => number[]): Promise<boolean> => {
+    const leader = net.leader()
+    const current = leader?.consenters
+    if (leader === undefined || current === undefined) return false
+    const response = await leader.broadcast(configEnvelope(change(current), configSequence + 1))
+    if (response.status !== Status.SUCCESS) return false
+    configSequence++
+    stats.configs++
+    return true
+  }
+  let added = false
+  let removed = false
   try {
     for (let step = 0; step < 80; step++) {
+      if (membership && step >= 20 && !added && await reconfigure(ids => [...ids, size + 1])) {
+        added = true
+        await net.addConsenter(size + 1) // the new orderer's tab opens
+      }
+      if (membership && step >= 50 && added && !removed) removed = await reconfigure(ids => ids.filter(id => id !== 1))
       const ids = [...net.chains.keys()]
       const up = ids.filter(id => net.isUp(id))
       if (rng() < 0.6 && up.length > 0) await net.chains.get(up[Math.floor(rng() * up.length)] as number)?.broadcast(envelope(`tx${tx++}`))
@@ -114,8 +137,12 @@ async function runSeed (seed: number): Promise<string | undefined> {
       await clock.advance(500)
       const violation = await check()
       if (violation !== undefined) return violation
+      // Every consenter of the leader's configuration (a removed one has halted).
+      const voters = new Set(net.leader()?.raft.rawNode.raft.confState().voters ?? [])
+      if (voters.size === 0) continue
       let everywhere = true
-      for (const chain of net.chains.values()) {
+      for (const [id, chain] of net.chains) {
+        if (!voters.has(id)) continue
         let found = false
         for (let n = chain.height - 1; n >= 1 && !found; n--) {
           found = ((await chain.block(n))?.data?.data ?? []).some(e => new TextDecoder().decode(e).includes(marker))
@@ -126,6 +153,7 @@ async function runSeed (seed: number): Promise<string | undefined> {
         stats.leaders += leaders.size
         stats.blocks += Math.max(...[...net.chains.values()].map(c => c.height))
         stats.pulled += net.pulledBlocks
+        if (membership && removed && !voters.has(1) && voters.has(size + 1)) stats.membershipDone++
         return undefined
       }
     }
@@ -148,5 +176,7 @@ describe('ordering service under faults (deterministic)', () => {
     expect(stats.crashes).toBeGreaterThan(SEEDS)
     expect(stats.blocks).toBeGreaterThan(SEEDS * 5)
     expect(stats.pulled).toBeGreaterThan(0)
+    expect(stats.configs).toBeGreaterThan(SEEDS / 3) // consenter changes were ordered on the membership seeds
+    expect(stats.membershipDone).toBeGreaterThan(SEEDS / 5) // ... and Raft's voters followed them
   })
 })

@@ -10,9 +10,9 @@ import { MemoryRaftPersistence } from '../../src/orderer/raft/persistence.js'
 import type { RaftPersistence } from '../../src/orderer/raft/persistence.js'
 import { seededRandom } from '../../src/orderer/raft/random.js'
 import {
-  Block, ChannelHeader, Envelope, HeaderType, Payload, blockDataHash, blockHeaderHash, encode, newBlock
+  Block, ChannelHeader, ConfigEnvelope, Envelope, HeaderType, Orderers, Payload, blockDataHash, blockHeaderHash, encode, newBlock
 } from '../../src/protos/index.js'
-import type { Block as BlockType } from '../../src/protos/index.js'
+import type { Block as BlockType, ConfigGroup } from '../../src/protos/index.js'
 import { FakeClock } from './fake-clock.js'
 
 export const CHANNEL = 'workshop'
@@ -32,6 +32,29 @@ export function genesisBlock (configEnvelope: Uint8Array = envelope('genesis', H
   block.data = data
   if (block.header !== undefined) block.header.dataHash = blockDataHash(data)
   return block
+}
+
+function group (groups: Array<[string, ConfigGroup]> = [], values: Array<[string, Uint8Array]> = []): ConfigGroup {
+  return {
+    version: 0,
+    groups: new Map(groups),
+    values: new Map(values.map(([name, value]) => [name, { version: 0, value, modPolicy: 'Admins' }])),
+    policies: new Map(),
+    modPolicy: 'Admins'
+  }
+}
+
+/** A CONFIG envelope whose /Channel/Orderer/Orderers value maps these consenter ids (Fabric 3's consenter mapping). */
+export function configEnvelope (consenters: number[], sequence: number): Uint8Array {
+  const orderers = encode(Orderers, {
+    consenterMapping: consenters.map(id => ({
+      id, host: `orderer${id}.example.com`, port: 7050, mspId: 'OrdererMSP', identity: text.encode(`orderer${id}`), clientTlsCert: new Uint8Array(0), serverTlsCert: new Uint8Array(0)
+    }))
+  })
+  const config = { sequence, channelGroup: group([['Orderer', group([], [['Orderers', orderers]])]]) }
+  const channelHeader = encode(ChannelHeader, { type: HeaderType.CONFIG, channelId: CHANNEL, txId: `config${sequence}` })
+  const payload = encode(Payload, { header: { channelHeader, signatureHeader: new Uint8Array(0) }, data: encode(ConfigEnvelope, { config }) })
+  return encode(Envelope, { payload, signature: new Uint8Array(0) })
 }
 
 export interface Network {

@@ -5,39 +5,12 @@ import { InProcessOrderers } from '../../src/orderer/in-process.js'
 import { consenterChanges, consenterIdsOfBlock, nextConfChange } from '../../src/orderer/membership.js'
 import { SEEK_FOREVER, SEEK_OLDEST, newSeekEnvelope, seekInfo } from '../../src/orderer/deliver.js'
 import { ConfChangeType } from '../../src/orderer/raft/conf-change.js'
-import {
-  ChannelHeader, ConfigEnvelope, Envelope, HeaderType, Orderers, Payload, Status, encode
-} from '../../src/protos/index.js'
-import type { ConfigGroup } from '../../src/protos/index.js'
+import { HeaderType, Status } from '../../src/protos/index.js'
 import { DEFAULT_ETCDRAFT_OPTIONS } from '../../src/orderer/raft/config.js'
-import { CHANNEL, envelope, genesisBlock, network, txIds } from './chain-helpers.js'
+import { CHANNEL, configEnvelope, envelope, genesisBlock, network, txIds } from './chain-helpers.js'
 import { FakeClock } from './fake-clock.js'
 
 const text = new TextEncoder()
-
-function group (groups: Array<[string, ConfigGroup]> = [], values: Array<[string, Uint8Array]> = []): ConfigGroup {
-  return {
-    version: 0,
-    groups: new Map(groups),
-    values: new Map(values.map(([name, value]) => [name, { version: 0, value, modPolicy: 'Admins' }])),
-    policies: new Map(),
-    modPolicy: 'Admins'
-  }
-}
-
-/** A CONFIG envelope whose /Channel/Orderer/Orderers value maps these consenter ids (Fabric 3's consenter mapping). */
-function configEnvelope (consenters: number[], sequence: number): Uint8Array {
-  const orderers = encode(Orderers, {
-    consenterMapping: consenters.map(id => ({
-      id, host: `orderer${id}.example.com`, port: 7050, mspId: 'OrdererMSP', identity: text.encode(`orderer${id}`), clientTlsCert: new Uint8Array(0), serverTlsCert: new Uint8Array(0)
-    }))
-  })
-  const config = { sequence, channelGroup: group([['Orderer', group([], [['Orderers', orderers]])]]) }
-  const channelHeader = encode(ChannelHeader, { type: HeaderType.CONFIG, channelId: CHANNEL, txId: `config${sequence}` })
-  const payload = encode(Payload, { header: { channelHeader, signatureHeader: new Uint8Array(0) }, data: encode(ConfigEnvelope, { config }) })
-  return encode(Envelope, { payload, signature: new Uint8Array(0) })
-}
-
 const votersOf = (chain: OrderingChain): number[] => [...chain.raft.rawNode.raft.confState().voters].sort((a, b) => a - b)
 
 async function cluster (snapshotIntervalSize = DEFAULT_ETCDRAFT_OPTIONS.snapshotIntervalSize): Promise<{ net: InProcessOrderers, clock: FakeClock }> {
