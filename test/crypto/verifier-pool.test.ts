@@ -1,7 +1,10 @@
 // The worker pool in Node: the shared contract on real worker_threads, then its parts —
 // packing (property: round trip, corrupt buffers refused), key affinity (sticky, balanced,
 // every request exactly once) and the failure paths (workers that die, refuse or cannot spawn).
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -158,6 +161,27 @@ describe('PoolVerifier failure paths', () => {
     expect(await pool.verifyBatch(tampered)).toEqual(expected)
     expect(pool.liveWorkers).toBe(0)
     expect(pool.workerFailures.length).toBe(2)
+  })
+
+  it('an idle pool does not keep a Node process alive, a pending batch does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-pool-'))
+    try {
+      const script = join(dir, 'exit.mts')
+      const node = new URL('../../src/crypto/verifier-pool/node.ts', import.meta.url).href
+      writeFileSync(script, [
+        `import { createNodeVerifierPool } from ${JSON.stringify(node)}`,
+        'const pool = createNodeVerifierPool({ workers: 2, minParallelBatch: 1, minGain: 0 })',
+        'const junk = { publicKey: new Uint8Array(65), message: new Uint8Array(1), signature: new Uint8Array(8) }',
+        'const verdicts = await pool.verifyBatch([junk, junk])',
+        'process.stdout.write(JSON.stringify({ verdicts, live: pool.liveWorkers }))',
+        '// no close(): the process must still exit'
+      ].join('\n'))
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 })
+      expect(run.status).toBe(0)
+      expect(JSON.parse(run.stdout)).toEqual({ verdicts: [false, false], live: 2 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('after close() batches are verified in-thread', async () => {
