@@ -14,7 +14,7 @@
  * @module
  */
 import {
-  LIFECYCLE_NAMESPACE, applicationPolicy, decodeWeftPackage, encodeWeftPackage, packageIdOf
+  LIFECYCLE_NAMESPACE, applicationPolicy, encodeWeftPackage, openPackage, packageIdOf
 } from '../chaincode/lifecycle/index.js'
 import type { LogSink } from '../chaincode/types.js'
 import { createProposal, signProposal } from '../endorser/index.js'
@@ -159,8 +159,8 @@ class Network implements TestNetwork {
   async deployChaincode (name: string, source: string | Uint8Array, options: DeployOptions = {}): Promise<DeployedChaincode> {
     this.#checkOpen()
     const version = options.version ?? '1.0'
-    const pkgBytes = packageBytes(name, version, source, options)
-    const label = decodeWeftPackage(pkgBytes).label
+    const pkgBytes = await packageBytes(name, version, source, options)
+    const label = (await openPackage(pkgBytes)).label
     const packageId = packageIdOf(label, pkgBytes)
     // Install on every peer, each by its org's admin (peer-local, not ordered).
     for (const peer of this.peers) {
@@ -232,13 +232,14 @@ class Network implements TestNetwork {
   }
 }
 
-/** Bundle text → a Weft package; bytes → a Weft package as is (or UTF-8 bundle text). */
-function packageBytes (name: string, version: string, source: string | Uint8Array, options: DeployOptions): Uint8Array {
+/** Bundle text → a Weft package; package bytes (Fabric tar.gz or Weft JSON) as they are; other bytes → UTF-8 bundle text. */
+async function packageBytes (name: string, version: string, source: string | Uint8Array, options: DeployOptions): Promise<Uint8Array> {
   const label = options.label ?? `${name}_${version}`
   if (typeof source === 'string') return encodeWeftPackage({ label, source, ...(options.indexes === undefined ? {} : { indexes: options.indexes }) })
   if (source instanceof Uint8Array) {
+    if (source.length >= 2 && source[0] === 0x1f && source[1] === 0x8b) return source // Fabric tar.gz: errors surface at install
     try {
-      decodeWeftPackage(source)
+      await openPackage(source)
       return source
     } catch {
       return encodeWeftPackage({ label, source: new TextDecoder().decode(source), ...(options.indexes === undefined ? {} : { indexes: options.indexes }) })

@@ -27,7 +27,7 @@ import {
 } from './definition.js'
 import { LifecycleError } from './errors.js'
 import type { InstalledChaincodes } from './installed.js'
-import { decodeWeftPackage } from './package.js'
+import { openPackage } from './package.js'
 
 export interface LifecycleSccInit {
   localMspId: string
@@ -68,7 +68,7 @@ export class LifecycleScc implements Invocable {
   async #install (ctx: Ctx, input: Uint8Array): Promise<Uint8Array> {
     await this.#requireLocalAdmin(ctx)
     const args = parse(InstallChaincodeArgs, input)
-    const pkg = decodeWeftPackage(args.chaincodeInstallPackage)
+    const pkg = await openPackage(args.chaincodeInstallPackage)
     const installed = this.init.installed.install({ ...pkg, bytes: args.chaincodeInstallPackage })
     return encode(InstallChaincodeResult, { packageId: installed.packageId, label: installed.label })
   }
