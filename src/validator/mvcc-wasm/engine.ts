@@ -6,6 +6,8 @@
  */
 import { MvccError } from './errors.js'
 import { isWeftError } from '../../shared/errors.js'
+import { buildBlockMvccProblem } from './intern.js'
+import type { CommittedVersionReader, MvccTxInput } from './intern.js'
 import type { BlockMvccProblem } from './problem.js'
 import { solveBlockMvccReference } from './reference.js'
 import { MvccWasmSolver } from './wasm-solver.js'
@@ -63,4 +65,18 @@ export function validateBlockMvcc (problem: BlockMvccProblem, options: ValidateB
     }
   }
   return { codes: solveBlockMvccReference(problem), engine: 'reference' }
+}
+
+/**
+ * Builds the problem from the block's decoded rwsets and validates it: the one call the
+ * validator needs after its signature/policy phase (`txs[t].preCode` = the code so far).
+ */
+export async function validateBlockRwsets (
+  blockNum: number,
+  txs: readonly MvccTxInput[],
+  reader: CommittedVersionReader,
+  options: ValidateBlockMvccOptions = {}
+): Promise<BlockMvccResult> {
+  const { problem } = await buildBlockMvccProblem(blockNum, txs, reader)
+  return validateBlockMvcc(problem, options)
 }

@@ -4,8 +4,9 @@
  * deviations: docs/mvcc-wasm.md.
  *
  * @example
- * const { problem } = await buildBlockMvccProblem(blockNum, txs, committedVersionReader(state))
- * const { codes } = validateBlockMvcc(problem) // one TxValidationCode per transaction
+ * // txs[t] = { preCode: code after signatures/policies (0 = VALID), rwsets: [{ namespace, kv }] }
+ * const { codes } = await validateBlockRwsets(blockNum, txs, committedVersionReader(state))
+ * // or in two steps: buildBlockMvccProblem(...) then validateBlockMvcc(problem)
  *
  * @module
  */
@@ -15,7 +16,7 @@ export { MvccCode, WriteKind, checkProblem, validHeight } from './problem.js'
 export type { BlockMvccProblem, MerkleRangeVerifier, MvccCheck, MvccTx, MvccWrite, PointRead, RangeRead, RangeResult } from './problem.js'
 export { solveBlockMvccReference } from './reference.js'
 export { MvccWasmSolver } from './wasm-solver.js'
-export { defaultMvccEngine, validateBlockMvcc } from './engine.js'
+export { defaultMvccEngine, validateBlockMvcc, validateBlockRwsets } from './engine.js'
 export type { BlockMvccResult, MvccEngine, ValidateBlockMvccOptions } from './engine.js'
 export { buildBlockMvccProblem } from './intern.js'
 export type { BuiltProblem, CommittedKeyVersion, CommittedVersionReader, MvccTxInput, NsKey } from './intern.js'

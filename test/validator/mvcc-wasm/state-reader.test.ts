@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Height } from '../../../src/ledger/api.js'
 import type { CommittedKey, CommittedState } from '../../../src/validator/state.js'
-import { buildBlockMvccProblem, committedVersionReader, validateBlockMvcc } from '../../../src/validator/mvcc-wasm/index.js'
+import { buildBlockMvccProblem, committedVersionReader, validateBlockMvcc, validateBlockRwsets } from '../../../src/validator/mvcc-wasm/index.js'
 
 /** A CommittedState over a sorted map, recording which calls were made in the same tick. */
 function fakeState (entries: Record<string, Height>): CommittedState & { calls: string[] } {
@@ -34,5 +34,8 @@ describe('mvcc-wasm: committedVersionReader over the validator\'s CommittedState
     expect(keys.map((k) => k.key)).toEqual(['a', 'b', 'c'])
     expect(state.calls).toEqual(['range cc a c', 'get cc c'])
     expect([...validateBlockMvcc(problem).codes]).toEqual([0, 12])
+    const oneCall = await validateBlockRwsets(5, txs, committedVersionReader(state))
+    expect(oneCall.engine).toBe('wasm')
+    expect([...oneCall.codes]).toEqual([0, 12])
   })
 })
