@@ -9,7 +9,7 @@
  * The src/package.json keeps the fabric-* dependencies and Fabric's start script, so the same
  * package also installs on a Fabric peer.
  */
-import { build } from 'esbuild'
+import type * as Esbuild from 'esbuild'
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -69,6 +69,13 @@ export async function bundleChaincode (dir: string): Promise<{ bundle: string, p
   }
   const main = join(root, pkg.main ?? 'index.js')
   if (!(await stat(main).catch(() => undefined))?.isFile()) throw new ChaincodeError('CHAINCODE_PACKAGE_INVALID', `package.json main ${pkg.main ?? 'index.js'} does not exist`)
+  // esbuild is needed only by this command; load it on demand so the library does not require it.
+  let build: typeof Esbuild.build
+  try {
+    build = (await import('esbuild')).build
+  } catch (err) {
+    throw new ChaincodeError('CHAINCODE_PACKAGE_INVALID', 'weft chaincode package needs esbuild: npm install --save-dev esbuild', { cause: err })
+  }
   try {
     const r = await build({
       entryPoints: [main],
