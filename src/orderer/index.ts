@@ -15,7 +15,7 @@
  */
 export { OrderingChain } from './chain.js'
 export type { BlockPuller, ChainTransport, EnvelopeFilter, OrderingChainComponents, OrderingChainInit, SubmitRequest } from './chain.js'
-export { ChannelPolicyAuthorizer, envelopeAsSignedData } from './authorizer.js'
+export { ChannelPolicyAuthorizer, configUpdateSignedData, envelopeAsSignedData } from './authorizer.js'
 export type { BroadcastAuthorizer, ChannelPolicyAuthorizerInit } from './authorizer.js'
 export {
   SEEK_FOREVER, SEEK_NEWEST, SEEK_NEXT_COMMIT, SEEK_OLDEST, deliverBlocks, newSeekEnvelope, parseDeliverEnvelope, resolveSeek, seekInfo, seekSpecified
