@@ -36,7 +36,10 @@ export interface TestNetworkOptions {
   orgs: readonly string[]
   /** Default 'mychannel'. */
   channel?: string
-  /** Storage for every peer's ledger; default in-memory (pass fake-indexeddb's or the browser's IndexedDB factory). */
+  /**
+   * Storage for the peers' ledgers; default in-memory. One factory (e.g. `idbKvStoreFactory()`) is
+   * shared by prefixing each peer's store names with `<peer name>/`; a function gives each peer its own.
+   */
   storage?: KvStoreFactory | ((peerName: string) => KvStoreFactory)
   /** Overrides of channel policies, e.g. `{ LifecycleEndorsement: { rule: 'ANY', subPolicy: 'Endorsement' } }`. */
   applicationPolicies?: Readonly<Record<string, PolicySpec>>
@@ -108,7 +111,9 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
     admins.set(org.mspId, await org.enroll(`${org.mspId}-admin`, { role: 'admin' }))
     clients.set(org.mspId, await org.enroll(`${org.mspId}-client`, { role: 'client' }))
     const name = `peer0.${org.mspId}`
-    const storage = typeof options.storage === 'function' ? options.storage(name) : options.storage ?? memoryKvStoreFactory()
+    const storage = typeof options.storage === 'function'
+      ? options.storage(name)
+      : options.storage === undefined ? memoryKvStoreFactory() : prefixedStorage(options.storage, `${name}/`)
     peers.push(await TestPeer.create({
       name, mspId: org.mspId, channelId: channel, identity: await org.enroll(name, { role: 'peer' }), policies, acl, storage,
       ...(options.log === undefined ? {} : { log: options.log }),
@@ -246,4 +251,12 @@ async function packageBytes (name: string, version: string, source: string | Uin
     }
   }
   throw new TestNetworkError('TESTNET_BAD_INPUT', 'source must be bundle text or package bytes')
+}
+
+/** Peers of one tab share a storage factory; their databases must not collide. */
+function prefixedStorage (factory: KvStoreFactory, prefix: string): KvStoreFactory {
+  return {
+    open: async (name, tables) => await factory.open(prefix + name, tables),
+    destroy: async (name) => { await factory.destroy(prefix + name) }
+  }
 }
