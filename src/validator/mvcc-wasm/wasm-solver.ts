@@ -6,8 +6,8 @@
  */
 import { wasmBase64 } from '../../wasm/generated/mvcc.js'
 import { exportedFunction, exportedMemory, instantiateSync } from '../../wasm/load.js'
-import { MvccError } from './errors.js'
 import type { Height } from '../../ledger/api.js'
+import { MvccError } from './errors.js'
 import { WriteKind, checkProblem, validHeight } from './problem.js'
 import type { BlockMvccProblem } from './problem.js'
 
@@ -36,6 +36,10 @@ export class MvccWasmSolver {
 
   /** Throws `MVCC_WASM_FAILED` where WebAssembly is unavailable or the module does not load. */
   constructor () {
+    // The layout is written through host-endian typed arrays; WASM memory is little-endian.
+    if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) {
+      throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: big-endian hosts are not supported')
+    }
     try {
       const instance = instantiateSync(wasmBase64, {
         env: { abort: () => { throw new MvccError('MVCC_WASM_FAILED', 'mvcc-wasm: module aborted') } }
