@@ -58,11 +58,13 @@ export class QuickJsSandbox implements Sandbox {
   #pumping = false
   #poisoned: ChaincodeError | undefined
   readonly #sentIdentities = new Set<string>()
+  readonly #identityCacheSize: number
 
   private constructor (runtime: QuickJSRuntime, vm: QuickJSContext, opts: SandboxOptions) {
     this.#runtime = runtime
     this.#vm = vm
     this.#log = opts.log
+    this.#identityCacheSize = opts.identityCacheSize ?? MAX_CACHED_IDENTITIES
     runtime.setMemoryLimit(opts.memoryLimitBytes)
     runtime.setMaxStackSize(opts.maxStackBytes)
     runtime.setInterruptHandler(() => {
@@ -155,7 +157,7 @@ export class QuickJsSandbox implements Sandbox {
   #slim (info: WireTxInfo): WireTxInfoSent {
     const { identity, creator: _creator, ...rest } = info
     let flushIdentities: boolean | undefined
-    if (!this.#sentIdentities.has(identity.key) && this.#sentIdentities.size >= MAX_CACHED_IDENTITIES) {
+    if (!this.#sentIdentities.has(identity.key) && this.#sentIdentities.size >= this.#identityCacheSize) {
       this.#sentIdentities.clear()
       flushIdentities = true
     }

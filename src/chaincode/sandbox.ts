@@ -16,6 +16,8 @@ export interface SandboxOptions {
   maxStackBytes: number
   loadTimeoutMs: number
   log: (level: LogLevel, message: string) => void
+  /** Distinct creator identities the guest keeps cached (default 1024). */
+  identityCacheSize?: number
 }
 
 export interface HostCallHandler {

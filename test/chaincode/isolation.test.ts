@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChaincodeRuntime, isChaincodeError } from './isolation-helpers.js'
+import { QuickJsSandbox } from '../../src/chaincode/index.js'
+import { buildTxInfo } from '../../src/chaincode/tx-info.js'
 import { TestLedger, enroll, newOrg, run } from './harness.js'
 
 /** One contract with a function per attack; each returns what it observed. */
@@ -180,6 +182,25 @@ describe('isolation and resource limits (QuickJS sandbox)', () => {
     expect(logs[0]).toMatch(/^info hello from tx\d+$/)
     expect(logs[1]).toMatch(/^error .*boom/)
     expect((await run(l, cc, alice, ['TextCodec'])).text).toBe('héllo:6')
+  })
+})
+
+describe('creator identities cross into the sandbox once', () => {
+  it('each transaction sees its own creator, also after the guest cache is flushed', async () => {
+    const org = await newOrg('Org1MSP')
+    const creators = await Promise.all(['u1', 'u2', 'u3'].map(async (n) => await enroll(org, n)))
+    const sb = await QuickJsSandbox.create({
+      source: "const { Contract } = require('fabric-contract-api'); class W extends Contract { async Who (ctx) { return ctx.clientIdentity.getID() + '|' + ctx.stub.getCreator().mspid } }; module.exports.contracts = [W]",
+      format: 'cjs', memoryLimitBytes: 16 << 20, maxStackBytes: 256 << 10, loadTimeoutMs: 3000, log: () => undefined, identityCacheSize: 2
+    })
+    const calls = { handle: async (): Promise<string> => '' }
+    let n = 0
+    for (const i of [0, 1, 0, 2, 1, 0, 2, 2]) {
+      const info = buildTxInfo({ txId: `t${n++}`, channelId: 'c', creator: creators[i] as Uint8Array, timestamp: { seconds: 1, nanos: 0 }, simulator: {} as never }, [new TextEncoder().encode('Who')], 'w', 'M')
+      const r = await sb.invoke(info, calls, 3000)
+      expect(Buffer.from(r.payload, 'hex').toString()).toBe(`x509::CN=u${i + 1},OU=client,O=Org1MSP::CN=ca.Org1MSP,O=Org1MSP|Org1MSP`)
+    }
+    sb.close()
   })
 })
 
