@@ -51,3 +51,13 @@ class Sbe extends Contract {
 }
 module.exports.contracts = [Sbe]
 `
+
+/** A chaincode that never returns from one function. */
+export const RUNAWAY = `
+const { Contract } = require('fabric-contract-api')
+class Runaway extends Contract {
+  async Spin (ctx) { for (;;) {} }
+  async Ping (ctx) { return 'pong' }
+}
+module.exports.contracts = [Runaway]
+`
