@@ -1,9 +1,10 @@
 import type { AbortOptions } from '../shared/abort.js'
 import type { Clock } from '../shared/clock.js'
-import { ChannelHeader, Envelope, HeaderType, Payload, SeekInfo, SignatureHeader, Status, decode, encode } from '../protos/index.js'
+import { ChannelHeader, Envelope, HeaderType, Payload, ProtoError, SeekInfo, SignatureHeader, Status, decode, encode } from '../protos/index.js'
 import type { Block, DeliverResponse, SeekPosition } from '../protos/index.js'
 import type { BlockSigner, NonceSource } from './block-writer.js'
 import { webCryptoNonce } from './block-writer.js'
+import { clampSeekInfoNumbers } from './seek-clamp.js'
 import type { MaybePromise } from './raft/persistence.js'
 
 /**
@@ -17,9 +18,8 @@ import type { MaybePromise } from './raft/persistence.js'
  *  - SERVICE_UNAVAILABLE: the consenter stopped (STRICT; BEST_EFFORT keeps serving what it has,
  *    and ends with SERVICE_UNAVAILABLE only where it would wait for a block that will not come);
  *  - SUCCESS: every block up to stop was sent.
- * With BLOCK_UNTIL_READY a seek waits for blocks not yet written (stop "forever" is
- * Specified{MaxUint64}, here any number beyond 2^53 - 1 decodes as an error, so clients use
- * Number.MAX_SAFE_INTEGER).
+ * With BLOCK_UNTIL_READY a seek waits for blocks not yet written. Fabric's "forever" stop,
+ * Specified{MaxUint64}, is read as Number.MAX_SAFE_INTEGER (seek-clamp.ts); Weft clients send that.
  */
 export interface DeliverSource {
   readonly channelId: string | undefined
@@ -47,11 +47,22 @@ export function parseDeliverEnvelope (raw: Uint8Array): DeliverRequest | number 
     const payload = decode(Payload, envelope.payload)
     if (payload.header === undefined) return Status.BAD_REQUEST
     const channelHeader = decode(ChannelHeader, payload.header.channelHeader)
-    const seekInfo = decode(SeekInfo, payload.data)
+    const seekInfo = decodeSeekInfo(payload.data)
     if (seekInfo.start === undefined || seekInfo.stop === undefined) return Status.BAD_REQUEST
     return { envelope, channelHeader, seekInfo }
   } catch {
     return Status.BAD_REQUEST
+  }
+}
+
+/** SeekInfo, accepting Fabric's SeekSpecified{MaxUint64} "forever" (see seek-clamp.ts). */
+function decodeSeekInfo (bytes: Uint8Array): SeekInfo {
+  try {
+    return decode(SeekInfo, bytes)
+  } catch (err) {
+    const clamped = err instanceof ProtoError && err.code === 'PROTO_UNSAFE_INTEGER' ? clampSeekInfoNumbers(bytes) : undefined
+    if (clamped === undefined) throw err
+    return decode(SeekInfo, clamped)
   }
 }
 

@@ -1,5 +1,7 @@
 import { common, orderer } from '@hyperledger/fabric-protos'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { clampSeekInfoNumbers } from '../../src/orderer/seek-clamp.js'
 import type { OrderingChain } from '../../src/orderer/chain.js'
 import {
   SEEK_FOREVER, SEEK_NEWEST, SEEK_NEXT_COMMIT, SEEK_OLDEST, newSeekEnvelope, resolveSeek, seekInfo, seekSpecified
@@ -187,5 +189,39 @@ describe('Deliver on the ordering chain (signed Envelope with SeekInfo → Deliv
     expect(new TextDecoder().decode(signatureHeader.creator)).toBe('client')
     expect(ours.getSignature_asU8()).toEqual(new Uint8Array([1, 2, 3]))
     await net.stopAll()
+  })
+
+  it("accepts Fabric clients' forever, SeekSpecified{MaxUint64}, as the same request up to 2^53 - 1", async () => {
+    const { chain, net } = await chainWithBlocks(2)
+    // SeekInfo{ start: Specified{1}, stop: Specified{2^64 - 1}, behavior: FAIL_IF_NOT_READY }, as Go encodes it.
+    const maxUint64 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
+    const seekBytes = Uint8Array.from([0x0a, 0x04, 0x1a, 0x02, 0x08, 0x01, 0x12, 0x0d, 0x1a, 0x0b, 0x08, ...maxUint64, 0x18, 0x01])
+    expect(() => decode(SeekInfo, seekBytes)).toThrow(/2\^53/)
+    const clamped = clampSeekInfoNumbers(seekBytes) as Uint8Array
+    expect(decode(SeekInfo, clamped).stop?.specified?.number).toBe(Number.MAX_SAFE_INTEGER)
+    const raw = encode(Envelope, {
+      payload: encode(Payload, {
+        header: { channelHeader: encode(ChannelHeader, { type: HeaderType.DELIVER_SEEK_INFO, channelId: CHANNEL }), signatureHeader: new Uint8Array(0) },
+        data: seekBytes
+      }),
+      signature: new Uint8Array(0)
+    })
+    expect(await collect(chain.deliver(raw))).toMatchObject({ blocks: [1, 2], status: Status.NOT_FOUND })
+    expect(clampSeekInfoNumbers(Uint8Array.from([0x0a, 0x05, 0x1a]))).toBeUndefined() // truncated
+    await net.stopAll()
+  })
+
+  it('the clamp copies every SeekInfo with safe numbers byte for byte (property)', () => {
+    const position = fc.oneof(
+      fc.constant(SEEK_OLDEST), fc.constant(SEEK_NEWEST), fc.constant(SEEK_NEXT_COMMIT),
+      fc.maxSafeNat().map(n => seekSpecified(n))
+    )
+    const behavior = fc.constantFrom(SeekInfo.SeekBehavior.BLOCK_UNTIL_READY, SeekInfo.SeekBehavior.FAIL_IF_NOT_READY)
+    const errorResponse = fc.constantFrom(SeekInfo.SeekErrorResponse.STRICT, SeekInfo.SeekErrorResponse.BEST_EFFORT)
+    const contentType = fc.constantFrom(SeekInfo.SeekContentType.BLOCK, SeekInfo.SeekContentType.HEADER_WITH_SIG)
+    fc.assert(fc.property(position, position, behavior, errorResponse, contentType, (start, stop, b, e, c) => {
+      const bytes = encode(SeekInfo, { start, stop, behavior: b, errorResponse: e, contentType: c })
+      expect(clampSeekInfoNumbers(bytes)).toEqual(bytes)
+    }), { numRuns: 300 })
   })
 })
