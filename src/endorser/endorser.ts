@@ -117,7 +117,7 @@ export class Endorser {
     const resolved = await this.init.resolve(name)
     if (resolved === undefined) throw new Rejection('UNKNOWN_CHAINCODE', `make sure the chaincode ${name} has been successfully defined on channel ${chdr.channelId} and try again`)
     const signedData: SignedData = { identity: shdr.creator, data: sp.proposalBytes, signature: sp.signature }
-    if (!resolved.system) await this.#checkAcl(Resources.Peer_Propose, signedData)
+    if (!resolved.system) await this.#checkAcl(Resources.Peer_Propose, creator)
 
     const ctx: ProposalContext = { txId: chdr.txId, channelId: chdr.channelId, creator: shdr.creator, creatorIdentity: creator, timestamp: chdr.timestamp ?? { seconds: 0, nanos: 0 }, signedData }
     const simulator = this.init.ledger.newTxSimulator(chdr.txId)
@@ -160,10 +160,10 @@ export class Endorser {
     })
   }
 
-  /** Fabric's CheckACL for this peer's channel; throws a Rejection ACCESS_DENIED. */
-  async #checkAcl (resource: string, signedData: SignedData): Promise<void> {
+  /** Fabric's CheckACL for this peer's channel (the creator's signature is already verified); throws a Rejection ACCESS_DENIED. */
+  async #checkAcl (resource: string, creator: Identity): Promise<void> {
     try {
-      await this.init.acl.checkAcl(resource, [signedData])
+      await this.init.acl.checkAclForVerified(resource, creator)
     } catch (err) {
       if (err instanceof PolicyError) throw new Rejection('ACCESS_DENIED', err.message)
       throw err
@@ -184,7 +184,7 @@ export class Endorser {
     const resolved = await this.init.resolve(callee)
     if (resolved === undefined || resolved.system) return { status: 500, message: `chaincode ${callee} not found`, payload: new Uint8Array(0) }
     try {
-      await this.#checkAcl(Resources.Peer_ChaincodeToChaincode, ctx.proposal.signedData)
+      await this.#checkAcl(Resources.Peer_ChaincodeToChaincode, ctx.proposal.creatorIdentity)
     } catch (err) {
       if (err instanceof Rejection) return { status: 500, message: err.message, payload: new Uint8Array(0) }
       throw err

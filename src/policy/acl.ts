@@ -8,6 +8,7 @@
 import { PolicyError } from './errors.js'
 import type { ChannelPolicies } from './channel-policies.js'
 import type { SignedData } from './policy.js'
+import type { Identity } from '../msp/index.js'
 
 export const Resources = Object.freeze({
   Lifecycle_InstallChaincode: '_lifecycle/InstallChaincode',
@@ -72,11 +73,26 @@ export class AclProvider {
 
   /** Throws PolicyError POLICY_NOT_SATISFIED (or POLICY_NOT_FOUND) unless the signer may use `resource`. */
   async checkAcl (resource: string, signedData: readonly SignedData[]): Promise<void> {
-    const path = this.policyFor(resource)
-    if (path === undefined) throw new PolicyError('POLICY_NOT_FOUND', `no ACL for resource ${resource}`)
-    const policy = this.policies.require(path)
-    if (!await policy.evaluateSignedData(signedData)) {
+    const path = this.#path(resource)
+    if (!await this.policies.require(path).evaluateSignedData(signedData)) {
       throw new PolicyError('POLICY_NOT_SATISFIED', `access denied for ${resource}: the creator does not satisfy ${path}`)
     }
+  }
+
+  /**
+   * Like `checkAcl` for an identity whose signature the caller has just verified (the endorser
+   * checks the proposal signature first), so it is not verified a second time.
+   */
+  async checkAclForVerified (resource: string, identity: Identity): Promise<void> {
+    const path = this.#path(resource)
+    if (!await this.policies.require(path).evaluateIdentities([identity])) {
+      throw new PolicyError('POLICY_NOT_SATISFIED', `access denied for ${resource}: the creator does not satisfy ${path}`)
+    }
+  }
+
+  #path (resource: string): string {
+    const path = this.policyFor(resource)
+    if (path === undefined) throw new PolicyError('POLICY_NOT_FOUND', `no ACL for resource ${resource}`)
+    return path
   }
 }
