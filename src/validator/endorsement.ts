@@ -13,6 +13,7 @@
 import type { Policy, SignedData, MspManager } from '../policy/index.js'
 import { PolicyError, SignaturePolicyEvaluator } from '../policy/index.js'
 import type { Endorsement } from '../protos/index.js'
+import type { Identity } from '../msp/index.js'
 import type { NamespaceRwSet } from './parse.js'
 import type { CommittedState } from './state.js'
 
@@ -27,11 +28,15 @@ export function endorsementSignedData (proposalResponsePayload: Uint8Array, endo
   })
 }
 
-/** True when the endorsements satisfy every policy the namespace's writes are subject to. */
+/**
+ * True when the endorsers satisfy every policy the namespace's writes are subject to.
+ * `endorsers` are the distinct endorsers whose signatures verified (`validIdentities`), computed
+ * once per transaction: the verdicts equal evaluating each policy over the signed data.
+ */
 export async function namespaceEndorsed (
   rw: NamespaceRwSet | undefined,
   ccPolicy: Policy,
-  signedData: readonly SignedData[],
+  endorsers: readonly Identity[],
   state: CommittedState,
   msps: MspManager
 ): Promise<boolean> {
@@ -47,7 +52,7 @@ export async function namespaceEndorsed (
       if (err instanceof PolicyError) return false // an unreadable key policy can never be satisfied
       throw err
     }
-    if (!await keyPolicy.evaluateSignedData(signedData)) return false
+    if (!await keyPolicy.evaluateIdentities(endorsers)) return false
   }
-  return !needCcPolicy || await ccPolicy.evaluateSignedData(signedData)
+  return !needCcPolicy || await ccPolicy.evaluateIdentities(endorsers)
 }

@@ -24,7 +24,7 @@
  * @module
  */
 import { computeTxId } from '../msp/index.js'
-import { isIdentityError, type MspManager, type Policy } from '../policy/index.js'
+import { isIdentityError, validIdentities, type MspManager, type Policy } from '../policy/index.js'
 import { TxValidationCode, blockDataHash, type Block } from '../protos/index.js'
 import { endorsementSignedData, namespaceEndorsed } from './endorsement.js'
 import { ValidatorError } from './errors.js'
@@ -132,12 +132,12 @@ export class BlockValidator {
     const illegal = written.find((ns) => this.#system.has(ns))
     if (illegal !== undefined) return invalid(TxValidationCode.ILLEGAL_WRITESET, `writes to system namespace ${illegal}`)
     const namespaces = written.length > 0 ? written : [tx.chaincodeName]
-    const signedData = endorsementSignedData(tx.proposalResponsePayload, tx.endorsements)
+    const endorsers = await validIdentities(endorsementSignedData(tx.proposalResponsePayload, tx.endorsements), this.#init.msps)
     for (const ns of namespaces) {
       const policy = await this.#init.policyFor(ns)
       if (policy === undefined) return invalid(TxValidationCode.INVALID_CHAINCODE, `no chaincode definition for ${ns}`)
       const rw = tx.rwsets.find((r) => r.namespace === ns)
-      if (!await namespaceEndorsed(rw, policy, signedData, this.#init.state, this.#init.msps)) {
+      if (!await namespaceEndorsed(rw, policy, endorsers, this.#init.state, this.#init.msps)) {
         return invalid(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, `endorsement policy of ${ns} not satisfied`)
       }
     }
