@@ -1,6 +1,8 @@
 /**
  * `createTestNetwork`: a whole Weft network in one process (Node or browser) — orgs with CAs,
- * one peer per org, a solo orderer, and real endorsement, ordering, validation and commit.
+ * one peer per org, a Raft ordering service (1, 3 or 5 consenters; or solo), and real endorsement,
+ * ordering, validation and commit. With Raft, block 0 is the channel's genesis (config) block: each
+ * peer joins with it (commits it as block 0, as `peer channel join` does) and receives from block 1.
  * `deployChaincode` walks the real `_lifecycle` steps (install on every peer, approve per org,
  * commit endorsed by every org) as Fabric's test-network scripts do.
  *
@@ -19,16 +21,17 @@ import {
 import type { LogSink } from '../chaincode/types.js'
 import { createProposal, signProposal } from '../endorser/index.js'
 import type { SigningIdentity, NodeRole, Attributes } from '../msp/index.js'
-import { SoloOrderer } from '../orderer/solo/index.js'
+import type { OrderingService } from '../orderer/solo/index.js'
 import { AclProvider, ChannelPolicies, MspManager, type PolicySpec } from '../policy/index.js'
 import {
   ApproveChaincodeDefinitionForMyOrgArgs, CommitChaincodeDefinitionArgs, InstallChaincodeArgs, InstallChaincodeResult,
-  QueryChaincodeDefinitionArgs, QueryChaincodeDefinitionResult, decode, encode
+  QueryChaincodeDefinitionArgs, QueryChaincodeDefinitionResult, TxValidationCode, decode, encode
 } from '../protos/index.js'
 import { memoryKvStoreFactory, type KvStoreFactory } from '../storage/index.js'
 import { Contract } from './contract.js'
 import { TestNetworkError } from './errors.js'
 import { TestOrg } from './org.js'
+import { consentersOf, createTestOrderer, type TestOrdererOption } from './orderer.js'
 import { TestPeer } from './peer.js'
 
 export interface TestNetworkOptions {
@@ -50,6 +53,11 @@ export interface TestNetworkOptions {
   chaincodeTimeoutMs?: number
   /** Orderer batch timeout (default 5 ms). */
   batchTimeoutMs?: number
+  /**
+   * Ordering service: Raft with 1 (default), 3 or 5 in-process consenters (`net.orderer` is then a
+   * RaftOrderingService whose `orderers` can crash and restart consenters), or `'solo'`.
+   */
+  orderer?: TestOrdererOption
 }
 
 export interface DeployOptions {
@@ -86,7 +94,7 @@ export interface TestNetwork {
   readonly channel: string
   readonly orgs: readonly TestOrg[]
   readonly peers: readonly TestPeer[]
-  readonly orderer: SoloOrderer
+  readonly orderer: OrderingService
   enroll(mspId: string, name: string, options?: { role?: NodeRole, attributes?: Attributes }): Promise<SigningIdentity>
   admin(mspId: string): SigningIdentity
   deployChaincode(name: string, source: string | Uint8Array, options?: DeployOptions): Promise<DeployedChaincode>
@@ -99,6 +107,7 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
     throw new TestNetworkError('TESTNET_BAD_INPUT', 'options.orgs must list at least one MSP id')
   }
   if (new Set(options.orgs).size !== options.orgs.length) throw new TestNetworkError('TESTNET_BAD_INPUT', 'org MSP ids must be distinct')
+  consentersOf(options.orderer) // a bad option fails before any peer exists
   const channel = options.channel ?? 'mychannel'
   const orgs = await Promise.all(options.orgs.map(async (id) => await TestOrg.create(id)))
   const msps = new MspManager(orgs.map((o) => o.msp))
@@ -120,8 +129,12 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
       ...(options.chaincodeTimeoutMs === undefined ? {} : { chaincodeTimeoutMs: options.chaincodeTimeoutMs })
     }))
   }
-  const orderer = new SoloOrderer({ batchTimeoutMs: options.batchTimeoutMs ?? 5 })
-  for (const peer of peers) orderer.deliver(async (block) => { await peer.committer.commitBlock(block) })
+  const { service: orderer, genesis } = await createTestOrderer({ option: options.orderer, channel, policies, batchTimeoutMs: options.batchTimeoutMs ?? 5 })
+  for (const peer of peers) {
+    // Joining with the genesis block: Fabric's peer commits it without validation (it is the channel's config).
+    if (genesis !== undefined && peer.ledger.blockStore.height === 0) await peer.ledger.commit(genesis, [TxValidationCode.VALID])
+    orderer.deliver(async (block) => { await peer.committer.commitBlock(block) })
+  }
   return new Network(channel, orgs, peers, orderer, admins, clients)
 }
 
@@ -132,7 +145,7 @@ class Network implements TestNetwork {
     readonly channel: string,
     readonly orgs: readonly TestOrg[],
     readonly peers: readonly TestPeer[],
-    readonly orderer: SoloOrderer,
+    readonly orderer: OrderingService,
     private readonly admins: Map<string, SigningIdentity>,
     private readonly clients: Map<string, SigningIdentity>
   ) {}
