@@ -7,6 +7,5 @@
 export * from './errors.js'
 export * from './state.js'
 export * from './parse.js'
-export * from './mvcc.js'
 export * from './endorsement.js'
 export * from './validator.js'

@@ -15,11 +15,16 @@
  *  6. BAD_RESPONSE_PAYLOAD: the chaincode response is not a success (status outside [200, 400));
  *  7. ILLEGAL_WRITESET (writes to a system chaincode namespace), INVALID_CHAINCODE (a written or
  *     invoked namespace without a chaincode definition), ENDORSEMENT_POLICY_FAILURE (endorsement.ts);
- * then for the block: DUPLICATE_TXID for a txId seen earlier in the block (Fabric's
- * markTXIdDuplicates, whatever the earlier one's code), then MVCC in block order (mvcc.ts):
- * ENDORSEMENT_POLICY_FAILURE when an earlier valid transaction of the block changed the
- * metadata (validation parameter) of a key this one writes, MVCC_READ_CONFLICT,
- * PHANTOM_READ_CONFLICT.
+ * then for the block, in block order:
+ *  8. ENDORSEMENT_POLICY_FAILURE when an earlier transaction of the block, valid so far, wrote
+ *     the metadata of a key (value or metadata) this one writes in the same namespace (Fabric's
+ *     key-level validation-parameter dependency, core/common/validation/statebased/
+ *     vpmanagerimpl.go: part of the endorsement plugin, so it runs before the duplicate and
+ *     MVCC passes and counts an earlier transaction as valid by its plugin-phase result);
+ *  9. DUPLICATE_TXID for a txId seen earlier in the block (Fabric's markTXIdDuplicates,
+ *     whatever the earlier one's code);
+ * 10. MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT: the ledger's MVCC pass over the whole block
+ *     (mvcc-wasm/: WASM solver, TypeScript reference as fallback; docs/mvcc-wasm.md).
  *
  * @module
  */
@@ -28,7 +33,7 @@ import { isIdentityError, validIdentities, type MspManager, type Policy } from '
 import { TxValidationCode, blockDataHash, type Block } from '../protos/index.js'
 import { endorsementSignedData, namespaceEndorsed } from './endorsement.js'
 import { ValidatorError } from './errors.js'
-import { BlockUpdates, validateReads } from './mvcc.js'
+import { committedVersionReader, validateBlockRwsets } from './mvcc-wasm/index.js'
 import { parseTransaction, writtenNamespaces, type ParsedTx } from './parse.js'
 import type { CommittedState } from './state.js'
 
@@ -78,6 +83,8 @@ export class BlockValidator {
     // Transactions are independent until the block-level passes: check them concurrently.
     const results = await Promise.all(block.data.data.map(async (env) => await this.#validateTx(env)))
 
+    markValidationParameterChanges(results)
+
     const seen = new Set<string>()
     for (const r of results) {
       if (r.txId === '') continue
@@ -88,23 +95,16 @@ export class BlockValidator {
       }
     }
 
-    const updates = new BlockUpdates()
-    for (let txNum = 0; txNum < results.length; txNum++) {
-      const r = results[txNum] as TxResult
-      if (r.code !== TxValidationCode.VALID || r.tx === undefined) continue
-      const rwsets = r.tx.rwsets
-      const vpChanged = rwsets.some(({ namespace, kv }) => [...kv.writes, ...kv.metadataWrites].some((w) => updates.get(namespace, w.key)?.validationParameterChanged === true))
-      if (vpChanged) {
-        Object.assign(r, { code: TxValidationCode.ENDORSEMENT_POLICY_FAILURE, reason: 'a key\'s validation parameter was changed earlier in the block' })
-        continue
-      }
-      const code = await validateReads(rwsets, updates, this.#init.state)
-      if (code !== TxValidationCode.VALID) {
-        Object.assign(r, { code, reason: code === TxValidationCode.MVCC_READ_CONFLICT ? 'a key read has changed' : 'a range read has changed' })
-        continue
-      }
-      updates.apply(rwsets, { blockNum: block.header.number, txNum })
-    }
+    const { codes } = await validateBlockRwsets(
+      block.header.number,
+      results.map((r) => ({ preCode: r.code, rwsets: r.tx?.rwsets ?? [] })),
+      committedVersionReader(this.#init.state)
+    )
+    results.forEach((r, txNum) => {
+      const code = codes[txNum] as TxValidationCode
+      if (code === r.code) return
+      Object.assign(r, { code, reason: code === TxValidationCode.MVCC_READ_CONFLICT ? 'a key read has changed' : 'a range read has changed' })
+    })
     return results
   }
 
@@ -142,6 +142,35 @@ export class BlockValidator {
       }
     }
     return { code: TxValidationCode.VALID, txId: tx.txId, tx }
+  }
+}
+
+/**
+ * Fabric's in-block key-level endorsement dependency: once a transaction valid so far writes a
+ * key's metadata (its VALIDATION_PARAMETER may have changed), no later transaction of the block
+ * may write (value or metadata) that key of that namespace, since the policy it was endorsed
+ * against is no longer known to be current. Only metadata writes create the dependency.
+ * Deviation: Fabric tracks the earlier transaction's result per namespace; a Weft transaction
+ * is valid or not as a whole, so a transaction that failed any namespace creates none.
+ */
+function markValidationParameterChanges (results: TxResult[]): void {
+  const metadataWritten = new Map<string, Set<string>>()
+  for (const r of results) {
+    if (r.code !== TxValidationCode.VALID || r.tx === undefined) continue
+    const clash = r.tx.rwsets.find(({ namespace, kv }) => {
+      const keys = metadataWritten.get(namespace)
+      return keys !== undefined && (kv.writes.some((w) => keys.has(w.key)) || kv.metadataWrites.some((w) => keys.has(w.key)))
+    })
+    if (clash !== undefined) {
+      Object.assign(r, { code: TxValidationCode.ENDORSEMENT_POLICY_FAILURE, reason: `a key's validation parameter in ${clash.namespace} was changed earlier in the block` })
+      continue
+    }
+    for (const { namespace, kv } of r.tx.rwsets) {
+      if (kv.metadataWrites.length === 0) continue
+      let keys = metadataWritten.get(namespace)
+      if (keys === undefined) { keys = new Set(); metadataWritten.set(namespace, keys) }
+      for (const w of kv.metadataWrites) keys.add(w.key)
+    }
   }
 }
 
