@@ -74,7 +74,9 @@ export class Committer {
   }
 
   async #commit (block: Block): Promise<CommittedBlock> {
-    const results = await this.validator.validate(block)
+    // The block must continue this ledger's chain; the validator also checks the orderer's
+    // signature (when given the channel's BlockValidation policy) before any transaction.
+    const results = await this.validator.validate(block, { chainTip: this.ledger.getChainInfo() })
     await this.ledger.commit(block, results.map((r) => r.code))
     const blockNum = block.header?.number as number
     const txs = results.map((r, txNum) => committedTx(r, blockNum, txNum))

@@ -9,16 +9,19 @@ import type { Block } from '../../src/protos/index.js'
 import { memoryKvStoreFactory } from '../../src/storage/index.js'
 import { BlockValidator } from '../../src/validator/index.js'
 import { TestOrg } from '../../src/testing/org.js'
+import { BlockWriter } from '../../src/orderer/block-writer.js'
 import { makeBlock, makeTx } from '../validator/fixtures.js'
 import type { RwSpec } from '../validator/fixtures.js'
 
 let o1peer: SigningIdentity, o2peer: SigningIdentity, client: SigningIdentity
 let msps: MspManager
+let orgs: TestOrg[]
 let policy: Policy
 
 beforeAll(async () => {
   const [org1, org2] = await Promise.all([TestOrg.create('Org1MSP'), TestOrg.create('Org2MSP')])
   ;[o1peer, o2peer, client] = await Promise.all([org1.enroll('p1', { role: 'peer' }), org2.enroll('p2', { role: 'peer' }), org1.enroll('c1')])
+  orgs = [org1, org2]
   msps = new MspManager([org1.msp, org2.msp])
   policy = new SignaturePolicyEvaluator(policyFromString("AND('Org1MSP.peer', 'Org2MSP.peer')"), msps)
 })
@@ -71,6 +74,42 @@ describe('Committer', () => {
     // The queue keeps working after a refused block.
     await committer.commitBlock(makeBlock(0, [good.envelope]))
     expect(ledger.getChainInfo().height).toBe(1)
+    await ledger.close()
+  })
+
+  it('refuses a block that skips a number or does not link to the tip, and commits nothing', async () => {
+    const { ledger, committer } = await setup()
+    const good = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { writes: w('a', '1') } }] })
+    await expect(committer.commitBlock(makeBlock(1, [good.envelope]))).rejects.toMatchObject({ code: 'VALIDATOR_BROKEN_CHAIN' })
+    const b0 = makeBlock(0, [])
+    await committer.commitBlock(b0)
+    await expect(committer.commitBlock(makeBlock(1, [good.envelope], new Uint8Array(32)))).rejects.toMatchObject({ code: 'VALIDATOR_BROKEN_CHAIN' })
+    expect(ledger.getChainInfo().height).toBe(1)
+    expect(await ledger.state.get('cc', 'a')).toBeUndefined()
+    await committer.commitBlock(next(b0, [good.envelope]))
+    expect(ledger.getChainInfo().height).toBe(2)
+    await ledger.close()
+  })
+
+  it('with a BlockValidation policy, a block signed by a non-orderer is refused and nothing commits', async () => {
+    const ordererOrg = await TestOrg.create('OrdererMSP')
+    const [orderer, impostor] = await Promise.all([ordererOrg.enroll('o1', { role: 'orderer' }), TestOrg.create('Org1MSP').then(async (o) => await o.enroll('x', { role: 'orderer' }))])
+    const channelMsps = new MspManager([...orgs.map((o) => o.msp), ordererOrg.msp])
+    const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
+    const blockValidation = new SignaturePolicyEvaluator(policyFromString("OR('OrdererMSP.orderer')"), channelMsps)
+    const validator = new BlockValidator({ channelId: 'ch', msps: channelMsps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined, blockValidation })
+    const committer = new Committer(ledger, validator)
+    const genesis = makeBlock(0, [])
+    const writer = new BlockWriter(genesis, 0, orderer)
+    await ledger.commit(genesis, [])
+    const good = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { writes: w('a', '1') } }] })
+    const forged = next(genesis, [good.envelope])
+    await new BlockWriter(genesis, 0, impostor).commit(forged, { isConfig: false })
+    await expect(committer.commitBlock(forged)).rejects.toMatchObject({ code: 'VALIDATOR_BAD_BLOCK_SIGNATURE' })
+    expect(ledger.getChainInfo().height).toBe(1)
+    expect(await ledger.state.get('cc', 'a')).toBeUndefined()
+    const signed = await writer.commit(next(genesis, [good.envelope]), { isConfig: false })
+    expect((await committer.commitBlock(signed)).txs.map((t) => t.code)).toEqual([C.VALID])
     await ledger.close()
   })
 })
