@@ -123,3 +123,52 @@ describe('fabric-contract-api: Babel-emitted legacy decorators with design:param
     })
   })
 })
+
+describe('TC39 (2023-11) decorators from Babel: a Weft extension (Fabric accepts only legacy decorators)', () => {
+  let l: TestLedger
+  let cc: ChaincodeRuntime
+  let alice: Uint8Array
+
+  beforeAll(async () => {
+    l = await TestLedger.open()
+    alice = await enroll(await newOrg('Org1MSP'), 'alice')
+    const out = transformSync(await readFile(fixture('standard-decorators/index.js'), 'utf8'), {
+      filename: fixture('standard-decorators/index.js'),
+      babelrc: false,
+      configFile: false,
+      plugins: [['@babel/plugin-proposal-decorators', { version: '2023-11' }], '@babel/plugin-transform-modules-commonjs']
+    })
+    if (out?.code === undefined || out.code === null) throw new Error('babel produced no code')
+    const r = await build({ stdin: { contents: out.code, loader: 'js' }, bundle: true, write: false, format: 'cjs', platform: 'node', external: ['fabric-contract-api'], keepNames: true, logLevel: 'silent' })
+    cc = await ChaincodeRuntime.start((r.outputFiles[0] as { text: string }).text, { name: 'parcels', localMspId: 'Org1MSP' })
+  })
+  afterAll(async () => {
+    await cc.close()
+    await l.close()
+  })
+
+  it('transactions dispatch with @Param-typed parameters through @Default', async () => {
+    expect((await run(l, cc, alice, ['Send', 'p1', '250'])).text).toBe('number')
+    expect(JSON.parse((await run(l, cc, alice, ['Get', 'p1'])).text)).toEqual({ id: 'p1', grams: 250 })
+    expect((await run(l, cc, alice, ['Send', 'p2', 'heavy'])).message).toBe('fromBuffer could not convert data to number')
+    expect((await run(l, cc, alice, ['Send', 'p3'])).message).toBe('Expected 2 parameters, but 1 have been supplied')
+    expect((await run(l, cc, alice, ['Tracking:Ping'])).text).toMatch(/^pong tx\d+$/)
+  })
+
+  it('GetMetadata has the Returns/Param types, the @Object schema, Info and the default contract', async () => {
+    const m = JSON.parse((await run(l, cc, alice, ['org.hyperledger.fabric:GetMetadata'])).text)
+    expect(Object.keys(m.contracts)).toEqual(['Tracking', 'parcels', 'org.hyperledger.fabric'])
+    expect(m.contracts.parcels.contractInstance).toEqual({ name: 'parcels', default: true })
+    expect(m.contracts.parcels.info).toEqual({ title: 'Parcels', version: '1.2.0', name: 'ParcelContract' })
+    expect(m.contracts.parcels.transactions).toEqual([
+      {
+        name: 'Send',
+        tag: ['SUBMIT', 'submitTx'],
+        parameters: [{ name: 'id', description: 'parcel id', schema: { type: 'string' } }, { name: 'grams', description: '', schema: { type: 'number' } }]
+      },
+      { name: 'Get', tag: ['EVALUATE'], parameters: [{ name: 'id', description: '', schema: { type: 'string' } }], returns: { $ref: '#/components/schemas/Parcel' } }
+    ])
+    expect(m.contracts.Tracking.transactions).toEqual([{ name: 'Ping', tag: ['EVALUATE'], parameters: [], returns: { type: 'string' } }])
+    expect(m.components.schemas.Parcel).toEqual({ $id: 'Parcel', type: 'object', properties: { id: { type: 'string' }, grams: { type: 'number' } } })
+  })
+})

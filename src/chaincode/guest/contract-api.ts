@@ -10,6 +10,7 @@ import { Buffer } from 'buffer'
 import type { ClientIdentity } from './client-identity.js'
 import type { Stub } from './stub.js'
 import { newLogger } from './logger.js'
+import { classDecorator, fieldDecorator, methodDecorator } from './standard-decorators.js'
 
 type Schema = Record<string, unknown>
 interface TxMeta { name: string, tag?: string[], parameters?: Array<{ name: string, description: string, schema: Schema }>, returns?: Schema }
@@ -253,15 +254,16 @@ export function Default () {
   }
 }
 
+/** The module chaincode requires; its decorators take the legacy and the TC39 (2023-11) form. */
 export const fabricContractApi = Object.freeze({
   Contract,
   Context,
   JSONSerializer,
-  Transaction,
-  Returns,
-  Param,
-  Object: Object_,
-  Property,
-  Info,
-  Default
+  Transaction: (commit?: boolean) => methodDecorator('Transaction', Transaction(commit)),
+  Returns: (returnType: string) => methodDecorator('Returns', Returns(returnType)),
+  Param: (paramName: string, paramType: string, description?: string) => methodDecorator('Param', Param(paramName, paramType, description)),
+  Object: (opts?: { discriminator?: string }) => classDecorator('Object', Object_(opts)),
+  Property: (name?: string, type?: string) => fieldDecorator('Property', Property(name, type)),
+  Info: (info?: Record<string, unknown>) => classDecorator('Info', Info(info)),
+  Default: () => classDecorator('Default', Default())
 })
