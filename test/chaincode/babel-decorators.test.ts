@@ -124,7 +124,25 @@ describe('fabric-contract-api: Babel-emitted legacy decorators with design:param
   })
 })
 
-describe('TC39 (2023-11) decorators from Babel: a Weft extension (Fabric accepts only legacy decorators)', () => {
+/** The standard-decorators fixture compiled to CommonJS by Babel (`version: '2023-11'`) or by TypeScript 5 without experimentalDecorators. */
+async function compileStandard (compiler: 'babel' | 'tsc'): Promise<string> {
+  const file = fixture('standard-decorators/index.js')
+  const src = await readFile(file, 'utf8')
+  if (compiler === 'tsc') {
+    return ts.transpileModule(src, { fileName: file, compilerOptions: { allowJs: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
+  }
+  const out = transformSync(src, {
+    filename: file,
+    babelrc: false,
+    configFile: false,
+    plugins: [['@babel/plugin-proposal-decorators', { version: '2023-11' }], '@babel/plugin-transform-modules-commonjs']
+  })
+  if (out?.code === undefined || out.code === null) throw new Error('babel produced no code')
+  const r = await build({ stdin: { contents: out.code, loader: 'js' }, bundle: true, write: false, format: 'cjs', platform: 'node', external: ['fabric-contract-api'], keepNames: true, logLevel: 'silent' })
+  return (r.outputFiles[0] as { text: string }).text
+}
+
+describe.each(['babel', 'tsc'] as const)('TC39 decorators compiled by %s: a Weft extension (Fabric accepts only legacy decorators)', (compiler) => {
   let l: TestLedger
   let cc: ChaincodeRuntime
   let alice: Uint8Array
@@ -132,15 +150,7 @@ describe('TC39 (2023-11) decorators from Babel: a Weft extension (Fabric accepts
   beforeAll(async () => {
     l = await TestLedger.open()
     alice = await enroll(await newOrg('Org1MSP'), 'alice')
-    const out = transformSync(await readFile(fixture('standard-decorators/index.js'), 'utf8'), {
-      filename: fixture('standard-decorators/index.js'),
-      babelrc: false,
-      configFile: false,
-      plugins: [['@babel/plugin-proposal-decorators', { version: '2023-11' }], '@babel/plugin-transform-modules-commonjs']
-    })
-    if (out?.code === undefined || out.code === null) throw new Error('babel produced no code')
-    const r = await build({ stdin: { contents: out.code, loader: 'js' }, bundle: true, write: false, format: 'cjs', platform: 'node', external: ['fabric-contract-api'], keepNames: true, logLevel: 'silent' })
-    cc = await ChaincodeRuntime.start((r.outputFiles[0] as { text: string }).text, { name: 'parcels', localMspId: 'Org1MSP' })
+    cc = await ChaincodeRuntime.start(await compileStandard(compiler), { name: 'parcels', localMspId: 'Org1MSP' })
   })
   afterAll(async () => {
     await cc.close()
@@ -170,5 +180,15 @@ describe('TC39 (2023-11) decorators from Babel: a Weft extension (Fabric accepts
     ])
     expect(m.contracts.Tracking.transactions).toEqual([{ name: 'Ping', tag: ['EVALUATE'], parameters: [], returns: { type: 'string' } }])
     expect(m.components.schemas.Parcel).toEqual({ $id: 'Parcel', type: 'object', properties: { id: { type: 'string' }, grams: { type: 'number' } } })
+  })
+})
+
+describe('TC39 decorators on what Fabric cannot describe', () => {
+  it('@Transaction on a static method fails the chaincode load with a clear message', async () => {
+    const out = transformSync(`const { Contract, Transaction } = require('fabric-contract-api')
+      class Bad extends Contract { @Transaction() static async Nope (ctx) { return 'x' } }
+      module.exports.contracts = [Bad]`, { babelrc: false, configFile: false, plugins: [['@babel/plugin-proposal-decorators', { version: '2023-11' }]] })
+    await expect(ChaincodeRuntime.start(out?.code ?? '', { name: 'bad', localMspId: 'Org1MSP' }))
+      .rejects.toMatchObject({ code: 'CHAINCODE_LOAD_FAILED', message: expect.stringContaining('@Transaction cannot decorate a static method') })
   })
 })

@@ -21,6 +21,10 @@ interface DecoratorContext {
   metadata?: Record<PropertyKey, unknown>
 }
 
+// TypeScript gives decorators `context.metadata` only when `Symbol.metadata` exists; this is the
+// polyfill its release notes suggest, and the symbol Babel falls back to. Runs before harden.ts freezes Symbol.
+if ((Symbol as unknown as { metadata?: symbol }).metadata === undefined) Object.defineProperty(Symbol, 'metadata', { value: Symbol.for('Symbol.metadata') })
+
 /** Where field decorators leave their legacy calls for the class decorator, in `context.metadata`. */
 const PENDING_PROPERTIES = Symbol('weft:pending-properties')
 
