@@ -86,6 +86,9 @@ export async function bundleChaincode (dir: string): Promise<{ bundle: string, p
       format: 'cjs',
       target: 'es2022',
       external: EXTERNAL_MODULES,
+      // Contract names default to the class name (fabric-contract-api); without keepNames esbuild
+      // renames colliding classes (`Greeter` → `Greeter2`) and `Greeter:Hello` stops resolving.
+      keepNames: true,
       legalComments: 'inline',
       logLevel: 'silent'
     })

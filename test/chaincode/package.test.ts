@@ -40,6 +40,29 @@ describe('weft chaincode package', () => {
     expect((await packageChaincode(DIR, { label: 'basic_1.0' })).packageBytes).toEqual(r.packageBytes)
   })
 
+  it('keeps class names, so contracts named after their class survive a name clash in the bundle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weft-cc-'))
+    try {
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'clash', version: '1.0.0', main: 'index.js' }))
+      await writeFile(join(dir, 'other.js'), 'class Greeter { hi () { return 1 } }\nmodule.exports = { Greeter }\n')
+      await writeFile(join(dir, 'index.js'), [
+        "const { Contract } = require('fabric-contract-api')",
+        "const other = require('./other.js')",
+        'class Greeter extends Contract { async Hello () { return String(new other.Greeter().hi()) } }',
+        'module.exports.contracts = [Greeter]'
+      ].join('\n'))
+      const { bundle } = await packageChaincode(dir)
+      // Two `Greeter` classes share the bundle scope; the contract's runtime name must stay `Greeter`.
+      const contracts = new Function('require', 'module', `${bundle}; return module.exports.contracts`)(
+        (id: string) => id === 'fabric-contract-api' ? { Contract: class {} } : undefined,
+        { exports: {} }
+      ) as Array<{ name: string }>
+      expect(contracts.map((c) => c.name)).toEqual(['Greeter'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('labels: name_version by default, Fabric\'s label rule enforced', async () => {
     expect(defaultLabel({ name: '@org/cc', version: '2.0.1' })).toBe('cc_2.0.1')
     await expect(packageChaincode(DIR, { label: 'bad label!' })).rejects.toBeInstanceOf(ChaincodeError)
