@@ -44,12 +44,13 @@ describe('weft chaincode package', () => {
     const dir = await mkdtemp(join(tmpdir(), 'weft-cc-'))
     try {
       await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'clash', version: '1.0.0', main: 'index.js' }))
-      await writeFile(join(dir, 'other.js'), 'class Greeter { hi () { return 1 } }\nmodule.exports = { Greeter }\n')
+      // ES modules share one scope in the bundle, so esbuild must rename one of the two classes.
+      await writeFile(join(dir, 'other.js'), 'export class Greeter { hi () { return 1 } }\n')
       await writeFile(join(dir, 'index.js'), [
-        "const { Contract } = require('fabric-contract-api')",
-        "const other = require('./other.js')",
-        'class Greeter extends Contract { async Hello () { return String(new other.Greeter().hi()) } }',
-        'module.exports.contracts = [Greeter]'
+        "import { Contract } from 'fabric-contract-api'",
+        "import { Greeter as Other } from './other.js'",
+        'export class Greeter extends Contract { async Hello () { return String(new Other().hi()) } }',
+        'export const contracts = [Greeter]'
       ].join('\n'))
       const { bundle } = await packageChaincode(dir)
       // Two `Greeter` classes share the bundle scope; the contract's runtime name must stay `Greeter`.
