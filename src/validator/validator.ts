@@ -37,6 +37,7 @@ import { checkBlockShape, checkBlockSignatures, checkChain, type ChainTip } from
 import { namespaceEndorsed } from './endorsement.js'
 import { committedVersionReader, validateBlockRwsets } from './mvcc-wasm/index.js'
 import { parseTransaction, writtenNamespaces, type ParsedTx } from './parse.js'
+import { PrefetchingState } from './prefetch.js'
 import { SignatureBatch, verifiedEndorsers, type TxSignatures } from './signatures.js'
 import type { CommittedState } from './state.js'
 
@@ -117,15 +118,18 @@ export class BlockValidator {
     // Collect every signature of the block, verify them in one batch, then judge each transaction.
     const t1 = now()
     const batch = new SignatureBatch()
+    const state = new PrefetchingState(this.#init.state)
     const parsed = await Promise.all(header.data.map(async (env) => {
       const p = parseTransaction(env)
-      return p.ok ? { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx, this.#init.msps) } : p
+      if (!p.ok) return p
+      state.prefetch(p.tx)
+      return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx, this.#init.msps) }
     }))
     const t2 = now()
     const verdicts = await batch.verify(this.#verifier)
     const t3 = now()
     const results = await Promise.all(parsed.map(async (p): Promise<TxResult> =>
-      p.ok ? await this.#validateTx(p.tx, p.sigs, verdicts) : { code: p.code, txId: p.txId ?? '', reason: p.reason }))
+      p.ok ? await this.#validateTx(p.tx, p.sigs, verdicts, state) : { code: p.code, txId: p.txId ?? '', reason: p.reason }))
     const t4 = now()
 
     markValidationParameterChanges(results)
@@ -143,7 +147,7 @@ export class BlockValidator {
     const { codes } = await validateBlockRwsets(
       header.number,
       results.map((r) => ({ preCode: r.code, rwsets: r.tx?.rwsets ?? [] })),
-      committedVersionReader(this.#init.state)
+      committedVersionReader(state)
     )
     results.forEach((r, txNum) => {
       const code = codes[txNum] as TxValidationCode
@@ -155,14 +159,14 @@ export class BlockValidator {
     return results
   }
 
-  async #validateTx (tx: ParsedTx, sigs: TxSignatures, verdicts: readonly boolean[]): Promise<TxResult> {
+  async #validateTx (tx: ParsedTx, sigs: TxSignatures, verdicts: readonly boolean[], state: CommittedState): Promise<TxResult> {
     const invalid = (code: TxValidationCode, reason: string): TxResult => ({ code, txId: tx.txId, reason, tx })
 
     if (sigs.creatorError !== undefined) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, sigs.creatorError)
     if (verdicts[sigs.creatorRequest] !== true) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, `creator: signature by ${sigs.creator?.id ?? '?'} does not verify`)
     if (computeTxId(tx.nonce, tx.creator) !== tx.txId) return invalid(TxValidationCode.BAD_PROPOSAL_TXID, 'txId is not SHA-256(nonce ‖ creator)')
     if (tx.channelId !== this.#init.channelId) return invalid(TxValidationCode.TARGET_CHAIN_NOT_FOUND, `transaction for channel ${tx.channelId}`)
-    if (await this.#init.state.txIdExists(tx.txId)) return invalid(TxValidationCode.DUPLICATE_TXID, 'txId already on the ledger')
+    if (await state.txIdExists(tx.txId)) return invalid(TxValidationCode.DUPLICATE_TXID, 'txId already on the ledger')
     const status = tx.response?.status ?? 0
     if (status < 200 || status >= 400) return invalid(TxValidationCode.BAD_RESPONSE_PAYLOAD, `chaincode response status ${status}`)
 
@@ -175,7 +179,7 @@ export class BlockValidator {
       const policy = await this.#init.policyFor(ns)
       if (policy === undefined) return invalid(TxValidationCode.INVALID_CHAINCODE, `no chaincode definition for ${ns}`)
       const rw = tx.rwsets.find((r) => r.namespace === ns)
-      if (!await namespaceEndorsed(rw, policy, endorsers, this.#init.state, this.#init.msps)) {
+      if (!await namespaceEndorsed(rw, policy, endorsers, state, this.#init.msps)) {
         return invalid(TxValidationCode.ENDORSEMENT_POLICY_FAILURE, `endorsement policy of ${ns} not satisfied`)
       }
     }
