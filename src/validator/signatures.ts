@@ -23,19 +23,61 @@ export interface TxSignatures {
   endorsers: ReadonlyArray<{ identity?: Identity, request: number }>
 }
 
+/**
+ * A bijective byte → string map (WHATWG windows-1252 gives every byte its own code point), native
+ * and much faster than building the string in JS: the key of the per-block identity memo.
+ */
+const identityKeyDecoder = new TextDecoder('windows-1252')
+
 export class SignatureBatch {
   readonly requests: VerifyRequest[] = []
+  readonly #msps: MspManager
+  /**
+   * The block's creators and endorsers are a handful of identities repeated in every
+   * transaction: deserialize and validate each once per block (the MSP caches too, but its key
+   * costs more than the work saved here).
+   */
+  readonly #identities = new Map<string, { identity: Identity } | { error: unknown }>()
+  readonly #validated = new Map<Identity, Promise<void>>()
+
+  constructor (msps: MspManager) {
+    this.#msps = msps
+  }
+
+  #deserialize (serialized: Uint8Array): Identity {
+    const key = identityKeyDecoder.decode(serialized)
+    let entry = this.#identities.get(key)
+    if (entry === undefined) {
+      try {
+        entry = { identity: this.#msps.deserializeIdentity(serialized) }
+      } catch (error) {
+        entry = { error }
+      }
+      this.#identities.set(key, entry)
+    }
+    if ('error' in entry) throw entry.error
+    return entry.identity
+  }
+
+  async #validate (identity: Identity): Promise<void> {
+    let pending = this.#validated.get(identity)
+    if (pending === undefined) {
+      pending = this.#msps.validate(identity)
+      this.#validated.set(identity, pending)
+    }
+    await pending
+  }
   #add (identity: Identity, message: Uint8Array, signature: Uint8Array): number {
     this.requests.push({ publicKey: identity.publicKey, message, signature, format: 'der' })
     return this.requests.length - 1
   }
 
   /** Queues the creator's and endorsers' signatures of `tx`. */
-  async collect (tx: ParsedTx, msps: MspManager): Promise<TxSignatures> {
+  async collect (tx: ParsedTx): Promise<TxSignatures> {
     let creator: Identity
     try {
-      creator = msps.deserializeIdentity(tx.creator)
-      await msps.validate(creator)
+      creator = this.#deserialize(tx.creator)
+      await this.#validate(creator)
     } catch (err) {
       if (isIdentityError(err)) return { creatorError: `creator: ${(err as Error).message}`, creatorRequest: -1, endorsers: [] }
       throw err
@@ -47,7 +89,7 @@ export class SignatureBatch {
     const endorsers = endorsementSignedData(tx.proposalResponsePayload, tx.endorsements).map((sd) => {
       let identity: Identity
       try {
-        identity = msps.deserializeIdentity(sd.identity)
+        identity = this.#deserialize(sd.identity)
       } catch (err) {
         if (isIdentityError(err)) return { request: -1 }
         throw err

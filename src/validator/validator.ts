@@ -117,13 +117,13 @@ export class BlockValidator {
 
     // Collect every signature of the block, verify them in one batch, then judge each transaction.
     const t1 = now()
-    const batch = new SignatureBatch()
+    const batch = new SignatureBatch(this.#init.msps)
     const state = new PrefetchingState(this.#init.state)
     const parsed = await Promise.all(header.data.map(async (env) => {
       const p = parseTransaction(env)
       if (!p.ok) return p
       state.prefetch(p.tx)
-      return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx, this.#init.msps) }
+      return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx) }
     }))
     const t2 = now()
     const verdicts = await batch.verify(this.#verifier)
