@@ -25,7 +25,8 @@ export interface TxSignatures {
 
 /**
  * A bijective byte → string map (WHATWG windows-1252 gives every byte its own code point), native
- * and much faster than building the string in JS: the key of the per-block identity memo.
+ * and much faster than building the string in JS: the key of the per-block identity and
+ * signature memos.
  */
 const identityKeyDecoder = new TextDecoder('windows-1252')
 
@@ -94,7 +95,7 @@ export class SignatureBatch {
         if (isIdentityError(err)) return { request: -1 }
         throw err
       }
-      const key = `${identityKey(identity)}\u0000${hex(sd.signature)}`
+      const key = `${identityKey(identity)}\u0000${identityKeyDecoder.decode(sd.signature)}`
       let request = known.get(key)
       if (request === undefined) { request = this.#add(identity, sd.data, sd.signature); known.set(key, request) }
       return { identity, request }
@@ -121,10 +122,4 @@ export function verifiedEndorsers (sigs: TxSignatures, verdicts: readonly boolea
     out.push(identity)
   }
   return out
-}
-
-function hex (bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += (b < 16 ? '0' : '') + b.toString(16)
-  return s
 }

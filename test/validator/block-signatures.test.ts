@@ -71,6 +71,14 @@ describe('BlockValidator: one signature batch per block', () => {
   })
 })
 
+describe('the per-block identity memo key', () => {
+  it('windows-1252 decoding gives every byte its own code point, so distinct bytes never share a key', () => {
+    const all = new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 256 }, (_, i) => i))
+    expect(all.length).toBe(256)
+    expect(new Set(all).size).toBe(256)
+  })
+})
+
 describe('BlockValidator: the orderer signature and the hash chain', () => {
   it('accepts a block signed by the orderer org and continuing the chain', async () => {
     const tx = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { writes: [w('a')] } }] })
