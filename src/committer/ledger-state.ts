@@ -26,6 +26,9 @@ export function ledgerCommittedState (ledger: KvLedger): CommittedState {
         if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return false
         throw err
       }
+    },
+    async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
+      return (await ledger.blockStore.getTxLocs(txIds)).map((loc) => loc !== undefined)
     }
   }
 }

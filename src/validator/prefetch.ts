@@ -14,6 +14,8 @@ export class PrefetchingState implements CommittedState {
   readonly #state: CommittedState
   readonly #versions = new Map<string, Promise<Height | undefined>>()
   readonly #txIds = new Map<string, Promise<boolean>>()
+  /** txIds prefetched in the current tick, asked of `txIdsExist` together at its end. */
+  #pendingTxIds: Array<{ txId: string, resolve: (exists: boolean) => void, reject: (err: unknown) => void }> = []
 
   constructor (state: CommittedState) {
     this.#state = state
@@ -21,13 +23,38 @@ export class PrefetchingState implements CommittedState {
 
   /** Starts the reads `tx` will need: its txId on the ledger and the versions of the keys it read. */
   prefetch (tx: ParsedTx): void {
-    if (!this.#txIds.has(tx.txId)) this.#txIds.set(tx.txId, settledLater(this.#state.txIdExists(tx.txId)))
+    if (!this.#txIds.has(tx.txId)) this.#txIds.set(tx.txId, settledLater(this.#lookUpTxId(tx.txId)))
     for (const { namespace, kv } of tx.rwsets) {
       for (const { key } of kv.reads) {
         const id = `${namespace}\u0000${key}`
         if (!this.#versions.has(id)) this.#versions.set(id, settledLater(this.#state.getVersion(namespace, key)))
       }
     }
+  }
+
+  /**
+   * The validator parses a block's transactions in one synchronous pass, so every txId of the
+   * block is queued before the microtask runs: one `txIdsExist` call (one round trip) per block.
+   */
+  #lookUpTxId (txId: string): Promise<boolean> {
+    if (this.#state.txIdsExist === undefined) return this.#state.txIdExists(txId)
+    return new Promise((resolve, reject) => {
+      if (this.#pendingTxIds.length === 0) queueMicrotask(() => { this.#flushTxIds() })
+      this.#pendingTxIds.push({ txId, resolve, reject })
+    })
+  }
+
+  #flushTxIds (): void {
+    const batch = this.#pendingTxIds
+    this.#pendingTxIds = []
+    const state = this.#state
+    const txIds = batch.map((p) => p.txId)
+    const ask = async (): Promise<boolean[]> =>
+      state.txIdsExist !== undefined ? await state.txIdsExist(txIds) : await Promise.all(txIds.map(async (t) => await state.txIdExists(t)))
+    ask().then(
+      (exists) => { batch.forEach((p, i) => { p.resolve(exists[i] === true) }) },
+      (err: unknown) => { for (const p of batch) p.reject(err) }
+    )
   }
 
   async getVersion (namespace: string, key: string): Promise<Height | undefined> {

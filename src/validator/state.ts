@@ -18,4 +18,9 @@ export interface CommittedState {
   range(namespace: string, startKey: string, endKey: string): AsyncIterable<CommittedKey>
   /** True when a transaction with this id is already on the ledger (any validation code). */
   txIdExists(txId: string): Promise<boolean>
+  /**
+   * txIdExists for many txIds in one storage round trip, answers in input order. Optional: the
+   * validator asks it once per block for every txId when present, else txIdExists per txId.
+   */
+  txIdsExist?(txIds: readonly string[]): Promise<boolean[]>
 }

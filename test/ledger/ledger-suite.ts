@@ -130,6 +130,18 @@ export function ledgerSuite (backend: string, makeFactory: () => KvStoreFactory)
         expect((await h2.ledger.getTransactionByID('d')).validationCode).toBe(V)
       })
 
+      it('looks up a batch of txIds with the same answers as getTxLoc, in input order', async () => {
+        const h = await harness(makeFactory())
+        await h.commit([await h.tx('dup', put({ a: '1' })), await h.tx('once', put({ b: '1' }))], [MVCC, V])
+        await h.commit([await h.tx('dup', put({ a: '2' }))], [V])
+        const locs = await h.ledger.blockStore.getTxLocs(['missing', 'dup', 'once', 'dup'])
+        expect(locs).toEqual([undefined, await h.ledger.blockStore.getTxLoc('dup'), await h.ledger.blockStore.getTxLoc('once'), await h.ledger.blockStore.getTxLoc('dup')])
+        expect(locs[1]).toEqual({ blockNum: 1, txNum: 0, validationCode: V })
+        expect(locs[2]).toEqual({ blockNum: 0, txNum: 1, validationCode: V })
+        expect(await h.ledger.blockStore.getTxLocs([])).toEqual([])
+        await expect(h.ledger.blockStore.getTxLocs(['ok', ''])).rejects.toSatisfy(code('LEDGER_BAD_INPUT'))
+      })
+
       it('iterates a block range and waits for blocks not yet committed; abort ends the wait', async () => {
         const h = await harness(makeFactory())
         await h.commit([await h.tx('t0', put({ a: '0' }))])

@@ -77,6 +77,34 @@ describe('BlockValidator: per-transaction checks', () => {
     expect(await codes([onLedger.envelope], state)).toEqual(['DUPLICATE_TXID'])
   })
 
+  it('asks a batching state for every txId of a block in one txIdsExist call, with the same verdicts', async () => {
+    const nonce = new Uint8Array(24).fill(9)
+    const a = await tx([{ namespace: 'cc', kv: { writes: [w('a')] } }], { nonce })
+    const b = await tx([{ namespace: 'cc', kv: { writes: [w('b')] } }], { nonce })
+    const onLedger = await makeTx({ creator: o1client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { writes: [w('c')] } }] })
+    const fresh = await tx([{ namespace: 'cc', kv: { writes: [w('d')] } }])
+    const calls: string[][] = []
+    const state = new (class extends MapState {
+      override async txIdExists (): Promise<boolean> { throw new Error('the batched lookup must be used') }
+      async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
+        calls.push([...txIds])
+        return txIds.map((t) => this.txIds.has(t))
+      }
+    })()
+    state.txIds.add(onLedger.txId)
+    expect(await codes([a, onLedger.envelope, b, fresh], state)).toEqual(['VALID', 'DUPLICATE_TXID', 'DUPLICATE_TXID', 'VALID'])
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toHaveLength(3) // a and b share a txId: asked once
+    expect(calls[0]).toContain(onLedger.txId)
+  })
+
+  it('a failing batched txId lookup fails the block rather than passing its transactions', async () => {
+    const state = new (class extends MapState {
+      async txIdsExist (): Promise<boolean[]> { throw new Error('storage down') }
+    })()
+    await expect(codes([await tx([{ namespace: 'cc', kv: { writes: [w('a')] } }])], state)).rejects.toThrow('storage down')
+  })
+
   it('ENDORSEMENT_POLICY_FAILURE: too few orgs, wrong role, endorser of another channel, forged endorsement', async () => {
     const one = await tx([{ namespace: 'cc', kv: { writes: [w('a')] } }], { endorsers: [o1peer] })
     const role = await tx([{ namespace: 'cc', kv: { writes: [w('b')] } }], { endorsers: [o1peer, o2client] })

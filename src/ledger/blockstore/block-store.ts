@@ -211,6 +211,34 @@ export class BlockStore {
     return first
   }
 
+  /**
+   * getTxLoc for many txIds at once (the validator's duplicate-txId check asks for a whole
+   * block's): same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND), each distinct
+   * txId looked up once, and every lookup issued before any is awaited so the store can serve
+   * them together. The KvStore has no multi-key index read yet, so IndexedDB still opens one
+   * read transaction per distinct txId; a `getManyFromIndex` in src/storage would make this one.
+   */
+  async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | undefined>> {
+    if (!Array.isArray(txIds)) throw new LedgerError('LEDGER_BAD_INPUT', 'txIds must be an array of strings')
+    txIds.forEach((t, i) => {
+      if (typeof t !== 'string' || t === '') throw new LedgerError('LEDGER_BAD_INPUT', `txIds[${i}] must be a non-empty string`)
+    })
+    const lookups = new Map<string, Promise<TxLocation | undefined>>()
+    for (const t of txIds) if (!lookups.has(t)) lookups.set(t, this.findTxLoc(t))
+    const found = new Map<string, TxLocation | undefined>()
+    await Promise.all([...lookups].map(async ([t, p]) => { found.set(t, await p) }))
+    return txIds.map((t) => found.get(t))
+  }
+
+  private async findTxLoc (txId: string): Promise<TxLocation | undefined> {
+    try {
+      return await this.getTxLoc(txId)
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return undefined
+      throw err
+    }
+  }
+
   async getBlockByTxID (txId: string): Promise<Block> {
     return await this.getBlockByNumber((await this.getTxLoc(txId)).blockNum)
   }
