@@ -10,8 +10,8 @@ import { Qscc } from '../chaincode/system/qscc.js'
 import { Committer, ledgerCommittedState } from '../committer/index.js'
 import { Endorser, type Invocable } from '../endorser/index.js'
 import { KvLedger } from '../ledger/index.js'
-import type { SigningIdentity } from '../msp/index.js'
-import type { AclProvider, ChannelPolicies } from '../policy/index.js'
+import type { Msp, SigningIdentity } from '../msp/index.js'
+import { MspManager, SignaturePolicyEvaluator, policyFromString, type AclProvider, type ChannelPolicies, type Policy } from '../policy/index.js'
 import type { KvStoreFactory } from '../storage/index.js'
 import { BlockValidator } from '../validator/index.js'
 
@@ -25,6 +25,21 @@ export interface TestPeerInit {
   storage: KvStoreFactory
   log?: LogSink
   chaincodeTimeoutMs?: number
+  /**
+   * The channel's /Channel/Orderer/BlockValidation policy (see `ordererBlockValidation`): every
+   * delivered block must carry orderer signatures satisfying it. Unset: not checked (the solo
+   * orderer does not sign blocks).
+   */
+  blockValidation?: Policy
+}
+
+/**
+ * Fabric's default BlockValidation policy for one orderer org (configtx.yaml's
+ * `Signature: OR('OrdererMSP.orderer')`-style rule), evaluated over that org's MSP alone: the
+ * peers' channel MSPs need not include the orderer org for the check.
+ */
+export function ordererBlockValidation (ordererMsp: Msp): Policy {
+  return new SignaturePolicyEvaluator(policyFromString(`OR('${ordererMsp.mspId}.orderer')`), new MspManager([ordererMsp]))
 }
 
 export class TestPeer {
@@ -42,7 +57,7 @@ export class TestPeer {
   static async create (init: TestPeerInit): Promise<TestPeer> {
     const ledger = await KvLedger.open({ channelId: init.channelId, storage: init.storage })
     const msps = init.policies.msps
-    const validator = new BlockValidator({ channelId: init.channelId, msps, state: ledgerCommittedState(ledger), policyFor: lifecyclePolicyResolver(ledger, init.policies) })
+    const validator = new BlockValidator({ channelId: init.channelId, msps, state: ledgerCommittedState(ledger), policyFor: lifecyclePolicyResolver(ledger, init.policies), ...(init.blockValidation === undefined ? {} : { blockValidation: init.blockValidation }) })
     const committer = new Committer(ledger, validator)
     const installed = new InstalledChaincodes()
     const system = new Map<string, Invocable>([
