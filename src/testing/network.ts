@@ -32,7 +32,7 @@ import { Contract } from './contract.js'
 import { TestNetworkError } from './errors.js'
 import { TestOrg } from './org.js'
 import { consentersOf, createTestOrderer, type TestOrdererOption } from './orderer.js'
-import { TestPeer } from './peer.js'
+import { TestPeer, ordererBlockValidation } from './peer.js'
 
 export interface TestNetworkOptions {
   /** MSP ids of the application orgs; each gets a CA, an admin, a client and one peer. */
@@ -115,21 +115,29 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
   const acl = new AclProvider(policies, options.acls)
   const admins = new Map<string, SigningIdentity>()
   const clients = new Map<string, SigningIdentity>()
+  const { service: orderer, genesis, org: ordererOrg } = await createTestOrderer({ option: options.orderer, channel, policies, batchTimeoutMs: options.batchTimeoutMs ?? 5 })
   const peers: TestPeer[] = []
-  for (const org of orgs) {
-    admins.set(org.mspId, await org.enroll(`${org.mspId}-admin`, { role: 'admin' }))
-    clients.set(org.mspId, await org.enroll(`${org.mspId}-client`, { role: 'client' }))
-    const name = `peer0.${org.mspId}`
-    const storage = typeof options.storage === 'function'
-      ? options.storage(name)
-      : options.storage === undefined ? memoryKvStoreFactory() : prefixedStorage(options.storage, `${name}/`)
-    peers.push(await TestPeer.create({
-      name, mspId: org.mspId, channelId: channel, identity: await org.enroll(name, { role: 'peer' }), policies, acl, storage,
-      ...(options.log === undefined ? {} : { log: options.log }),
-      ...(options.chaincodeTimeoutMs === undefined ? {} : { chaincodeTimeoutMs: options.chaincodeTimeoutMs })
-    }))
+  try {
+    for (const org of orgs) {
+      admins.set(org.mspId, await org.enroll(`${org.mspId}-admin`, { role: 'admin' }))
+      clients.set(org.mspId, await org.enroll(`${org.mspId}-client`, { role: 'client' }))
+      const name = `peer0.${org.mspId}`
+      const storage = typeof options.storage === 'function'
+        ? options.storage(name)
+        : options.storage === undefined ? memoryKvStoreFactory() : prefixedStorage(options.storage, `${name}/`)
+      peers.push(await TestPeer.create({
+        name, mspId: org.mspId, channelId: channel, identity: await org.enroll(name, { role: 'peer' }), policies, acl, storage,
+        // Raft consenters sign blocks: peers check them against BlockValidation, as Fabric's do.
+        ...(ordererOrg === undefined ? {} : { blockValidation: ordererBlockValidation(ordererOrg.msp) }),
+        ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.chaincodeTimeoutMs === undefined ? {} : { chaincodeTimeoutMs: options.chaincodeTimeoutMs })
+      }))
+    }
+  } catch (err) {
+    await Promise.allSettled(peers.map(async (p) => { await p.close() }))
+    await orderer.close()
+    throw err
   }
-  const { service: orderer, genesis } = await createTestOrderer({ option: options.orderer, channel, policies, batchTimeoutMs: options.batchTimeoutMs ?? 5 })
   for (const peer of peers) {
     // Joining with the genesis block: Fabric's peer commits it without validation (it is the channel's config).
     if (genesis !== undefined && peer.ledger.blockStore.height === 0) await peer.ledger.commit(genesis, [TxValidationCode.VALID])

@@ -30,6 +30,8 @@ export interface TestOrderer {
   service: OrderingService
   /** Block 0 the peers join with; undefined for solo (its first block is block 0, holding transactions). */
   genesis: Block | undefined
+  /** The consenters' org, whose orderer identities sign every block; undefined for solo (unsigned blocks). */
+  org: TestOrg | undefined
 }
 
 /** The Raft consenter count of an option, or undefined for solo; throws TESTNET_BAD_INPUT on anything else. */
@@ -44,7 +46,7 @@ export function consentersOf (option: TestOrdererOption | undefined): 1 | 3 | 5 
 
 export async function createTestOrderer (init: { option: TestOrdererOption | undefined, channel: string, policies: ChannelPolicies, batchTimeoutMs: number }): Promise<TestOrderer> {
   const consenters = consentersOf(init.option)
-  if (consenters === undefined) return { service: new SoloOrderer({ batchTimeoutMs: init.batchTimeoutMs }), genesis: undefined }
+  if (consenters === undefined) return { service: new SoloOrderer({ batchTimeoutMs: init.batchTimeoutMs }), genesis: undefined, org: undefined }
   const org = await TestOrg.create(TEST_ORDERER_MSP)
   const ids = Array.from({ length: consenters }, (_, i) => i + 1)
   const signers = await Promise.all(ids.map(async (id) => await org.enroll(`orderer${id}`, { role: 'orderer' })))
@@ -62,5 +64,5 @@ export async function createTestOrderer (init: { option: TestOrdererOption | und
     seed: 1,
     retryMs: 10
   })
-  return { service, genesis }
+  return { service, genesis, org }
 }

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { RaftOrderingService } from '../../src/orderer/index.js'
 import { blockHeaderHash, type Block } from '../../src/protos/index.js'
 import { createTestNetwork, TestNetworkError, type TestNetwork } from '../../src/testing/index.js'
+import { ValidatorError } from '../../src/validator/index.js'
+import { makeBlock } from '../validator/fixtures.js'
 import { ASSETS } from './contracts.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -104,4 +106,17 @@ describe('createTestNetwork on the Raft ordering service', () => {
       await expect(createTestNetwork({ orgs: ['Org1MSP'], orderer: orderer as never })).rejects.toBeInstanceOf(TestNetworkError)
     }
   }, 60_000)
+
+  it("peers check the consenters' block signatures: an unsigned next block is refused and nothing commits", async () => {
+    net = await createTestNetwork({ orgs: ['Org1MSP', 'Org2MSP'] })
+    await net.deployChaincode('basic', ASSETS) // signed blocks from the consenters commit
+    const height = await expectOneHashChain(net)
+    for (const peer of net.peers) {
+      const tip = await peer.ledger.getBlockByNumber(height - 1)
+      const forged = makeBlock(height, [], blockHeaderHash(tip.header as NonNullable<Block['header']>))
+      await expect(peer.committer.commitBlock(forged)).rejects.toSatisfy((err: unknown) =>
+        err instanceof ValidatorError && err.code === 'VALIDATOR_BAD_BLOCK_SIGNATURE')
+      expect(peer.ledger.blockStore.height).toBe(height)
+    }
+  })
 })
