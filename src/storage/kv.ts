@@ -70,6 +70,11 @@ export interface KvStore {
   count(table: string, range?: KvRange): Promise<number>
   /** Entries whose index key lies in the range, in index order then primary-key order. */
   getFromIndex<T>(table: string, index: string, options?: RangeOptions): Promise<Array<KvEntry<T>>>
+  /**
+   * For each index key, the entries whose index key equals it (primary-key order), all read in one
+   * backend round trip (one IndexedDB transaction): e.g. a whole block's txIds at once.
+   */
+  getManyFromIndex<T>(table: string, index: string, keys: readonly KvKey[]): Promise<Array<Array<KvEntry<T>>>>
   /** Index names currently defined on the table. */
   listIndexes(table: string): Promise<string[]>
   /** Adds indexes to an existing table (an IndexedDB version upgrade); existing ones are kept. */

@@ -115,6 +115,10 @@ class MemoryKvStore implements KvStore {
     return applyLimit(rows, options).map((r) => ({ key: structuredClone(r.key), value: structuredClone(r.value) as T }))
   }
 
+  async getManyFromIndex<T>(table: string, index: string, keys: readonly KvKey[]): Promise<Array<Array<KvEntry<T>>>> {
+    return await Promise.all(keys.map(async (k) => await this.getFromIndex<T>(table, index, { gte: k, lte: k })))
+  }
+
   async listIndexes (table: string): Promise<string[]> {
     return [...this.table(table).indexes.keys()].sort()
   }

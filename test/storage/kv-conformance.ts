@@ -107,6 +107,11 @@ export function kvStoreConformance (backend: string, makeFactory: () => KvStoreF
       expect(y.map((e) => e.key)).toEqual(['k1', 'k2'])
       expect((await store.getFromIndex('items', 'byTag', { reverse: true, limit: 1 })).map((e) => e.key)).toEqual(['k2'])
       expect(await store.getValues('items', { index: 'byOwner', gte: ['asset', 'bob'], lte: ['asset', 'bob'] })).toEqual(bob.map((e) => e.value))
+      const many = await store.getManyFromIndex('items', 'byTag', ['y', 'nope', 'x', 'y'])
+      expect(many.map((rows) => rows.map((e) => e.key))).toEqual([['k1', 'k2'], [], ['k1'], ['k1', 'k2']])
+      expect(many[2]?.[0]?.value).toEqual({ doc: { type: 'asset', owner: 'bob' }, tags: ['x', 'y'] })
+      expect(await store.getManyFromIndex('items', 'byTag', [])).toEqual([])
+      await expect(store.getManyFromIndex('items', 'noSuchIndex', ['x'])).rejects.toThrow(/does not exist/)
     })
 
     it('adds indexes to an existing table and keeps the data', async () => {

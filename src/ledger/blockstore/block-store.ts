@@ -17,7 +17,7 @@ import type { ProcessedTransaction} from '../../protos/index.js';
 import {
   Block, BlockMetadataIndex, Envelope, TxValidationCode, blockDataHash, blockHeaderHash, decode
 } from '../../protos/index.js'
-import type { KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
+import type { KvEntry, KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
 import type { AbortOptions } from '../../shared/abort.js'
 import { LedgerError, fromStorageError } from '../errors.js'
 
@@ -192,51 +192,31 @@ export class BlockStore {
    */
   async getTxLoc (txId: string): Promise<TxLocation> {
     if (typeof txId !== 'string' || txId === '') throw new LedgerError('LEDGER_BAD_INPUT', 'txId must be a non-empty string')
-    let rows
-    try {
-      rows = await this.store.getFromIndex<BlockIndexRecord>('blockIndex', 'txId', { gte: txId, lte: txId })
-    } catch (err) {
-      throw fromStorageError(err, 'transaction lookup')
-    }
-    let first: TxLocation | undefined
-    for (const { key, value } of rows) {
-      for (let i = 0; i < value.tx.length; i++) {
-        if (value.tx[i] !== txId) continue
-        const loc = { blockNum: key as number, txNum: i, validationCode: value.codes[i] as number }
-        if (loc.validationCode === TxValidationCode.VALID) return loc
-        first ??= loc
-      }
-    }
-    if (first === undefined) throw new LedgerError('LEDGER_NOT_FOUND', `no transaction with txId ${txId}`)
-    return first
+    const [loc] = await this.getTxLocs([txId])
+    if (loc === undefined) throw new LedgerError('LEDGER_NOT_FOUND', `no transaction with txId ${txId}`)
+    return loc
   }
 
   /**
    * getTxLoc for many txIds at once (the validator's duplicate-txId check asks for a whole
-   * block's): same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND), each distinct
-   * txId looked up once, and every lookup issued before any is awaited so the store can serve
-   * them together. The KvStore has no multi-key index read yet, so IndexedDB still opens one
-   * read transaction per distinct txId; a `getManyFromIndex` in src/storage would make this one.
+   * block's): the same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND), every
+   * lookup in ONE store round trip (one IndexedDB transaction over the multiEntry txId index).
    */
   async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | undefined>> {
     if (!Array.isArray(txIds)) throw new LedgerError('LEDGER_BAD_INPUT', 'txIds must be an array of strings')
     txIds.forEach((t, i) => {
       if (typeof t !== 'string' || t === '') throw new LedgerError('LEDGER_BAD_INPUT', `txIds[${i}] must be a non-empty string`)
     })
-    const lookups = new Map<string, Promise<TxLocation | undefined>>()
-    for (const t of txIds) if (!lookups.has(t)) lookups.set(t, this.findTxLoc(t))
-    const found = new Map<string, TxLocation | undefined>()
-    await Promise.all([...lookups].map(async ([t, p]) => { found.set(t, await p) }))
-    return txIds.map((t) => found.get(t))
-  }
-
-  private async findTxLoc (txId: string): Promise<TxLocation | undefined> {
+    const distinct = [...new Set(txIds)]
+    let rowsPerTxId
     try {
-      return await this.getTxLoc(txId)
+      rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord>('blockIndex', 'txId', distinct)
     } catch (err) {
-      if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return undefined
-      throw err
+      throw fromStorageError(err, 'transaction lookup')
     }
+    const found = new Map<string, TxLocation | undefined>()
+    distinct.forEach((txId, i) => { found.set(txId, firstValidLocation(txId, rowsPerTxId[i] ?? [])) })
+    return txIds.map((t) => found.get(t))
   }
 
   async getBlockByTxID (txId: string): Promise<Block> {
@@ -313,4 +293,21 @@ export class BlockStore {
       yield await this.getBlockByNumber(n)
     }
   }
+}
+
+/**
+ * Fabric's answer for a txId that appears more than once (only possible for invalid duplicates):
+ * the first VALID occurrence, else the first occurrence. Rows come in block (primary-key) order.
+ */
+function firstValidLocation (txId: string, rows: ReadonlyArray<KvEntry<BlockIndexRecord>>): TxLocation | undefined {
+  let first: TxLocation | undefined
+  for (const { key, value } of rows) {
+    for (let i = 0; i < value.tx.length; i++) {
+      if (value.tx[i] !== txId) continue
+      const loc = { blockNum: key as number, txNum: i, validationCode: value.codes[i] as number }
+      if (loc.validationCode === TxValidationCode.VALID) return loc
+      first ??= loc
+    }
+  }
+  return first
 }
