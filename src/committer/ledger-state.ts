@@ -4,7 +4,7 @@
  * @module
  */
 import type { Height, StateMetadata } from '../ledger/api.js'
-import { LedgerError, type KvLedger } from '../ledger/index.js'
+import type { KvLedger } from '../ledger/index.js'
 import type { CommittedKey, CommittedState } from '../validator/index.js'
 
 export function ledgerCommittedState (ledger: KvLedger): CommittedState {
@@ -17,15 +17,6 @@ export function ledgerCommittedState (ledger: KvLedger): CommittedState {
     },
     async * range (namespace: string, startKey: string, endKey: string): AsyncGenerator<CommittedKey> {
       for await (const kv of ledger.state.range(namespace, startKey, endKey)) yield { key: kv.key, version: kv.version }
-    },
-    async txIdExists (txId: string): Promise<boolean> {
-      try {
-        await ledger.blockStore.getTxLoc(txId)
-        return true
-      } catch (err) {
-        if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return false
-        throw err
-      }
     },
     async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
       return (await ledger.blockStore.getTxLocs(txIds)).map((loc) => loc !== undefined)

@@ -37,7 +37,6 @@ export class PrefetchingState implements CommittedState {
    * block is queued before the microtask runs: one `txIdsExist` call (one round trip) per block.
    */
   #lookUpTxId (txId: string): Promise<boolean> {
-    if (this.#state.txIdsExist === undefined) return this.#state.txIdExists(txId)
     return new Promise((resolve, reject) => {
       if (this.#pendingTxIds.length === 0) queueMicrotask(() => { this.#flushTxIds() })
       this.#pendingTxIds.push({ txId, resolve, reject })
@@ -47,11 +46,7 @@ export class PrefetchingState implements CommittedState {
   #flushTxIds (): void {
     const batch = this.#pendingTxIds
     this.#pendingTxIds = []
-    const state = this.#state
-    const txIds = batch.map((p) => p.txId)
-    const ask = async (): Promise<boolean[]> =>
-      state.txIdsExist !== undefined ? await state.txIdsExist(txIds) : await Promise.all(txIds.map(async (t) => await state.txIdExists(t)))
-    ask().then(
+    this.#state.txIdsExist(batch.map((p) => p.txId)).then(
       (exists) => { batch.forEach((p, i) => { p.resolve(exists[i] === true) }) },
       (err: unknown) => { for (const p of batch) p.reject(err) }
     )
@@ -70,7 +65,11 @@ export class PrefetchingState implements CommittedState {
   }
 
   async txIdExists (txId: string): Promise<boolean> {
-    return await (this.#txIds.get(txId) ?? this.#state.txIdExists(txId))
+    return await (this.#txIds.get(txId) ?? this.#lookUpTxId(txId))
+  }
+
+  async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
+    return await Promise.all(txIds.map(async (t) => await this.txIdExists(t)))
   }
 }
 

@@ -16,11 +16,9 @@ export interface CommittedState {
   getMetadata(namespace: string, key: string): Promise<StateMetadata | undefined>
   /** Committed keys in [startKey, endKey) ('' = unbounded), Fabric's (UTF-8 byte) order. */
   range(namespace: string, startKey: string, endKey: string): AsyncIterable<CommittedKey>
-  /** True when a transaction with this id is already on the ledger (any validation code). */
-  txIdExists(txId: string): Promise<boolean>
   /**
-   * txIdExists for many txIds in one storage round trip, answers in input order. Optional: the
-   * validator asks it once per block for every txId when present, else txIdExists per txId.
+   * For each txId, whether a transaction with it is already on the ledger (any validation code),
+   * in input order. The validator asks once per block for all its txIds: one storage round trip.
    */
-  txIdsExist?(txIds: readonly string[]): Promise<boolean[]>
+  txIdsExist(txIds: readonly string[]): Promise<boolean[]>
 }

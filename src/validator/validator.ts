@@ -159,7 +159,7 @@ export class BlockValidator {
     return results
   }
 
-  async #validateTx (tx: ParsedTx, sigs: TxSignatures, verdicts: readonly boolean[], state: CommittedState): Promise<TxResult> {
+  async #validateTx (tx: ParsedTx, sigs: TxSignatures, verdicts: readonly boolean[], state: PrefetchingState): Promise<TxResult> {
     const invalid = (code: TxValidationCode, reason: string): TxResult => ({ code, txId: tx.txId, reason, tx })
 
     if (sigs.creatorError !== undefined) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, sigs.creatorError)

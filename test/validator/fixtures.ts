@@ -69,5 +69,5 @@ export class MapState implements CommittedState {
     for (const key of keys) yield { key, version: (this.entries.get(namespace)?.get(key) as Entry).version }
   }
 
-  async txIdExists (txId: string): Promise<boolean> { return this.txIds.has(txId) }
+  async txIdsExist (txIds: readonly string[]): Promise<boolean[]> { return txIds.map((t) => this.txIds.has(t)) }
 }

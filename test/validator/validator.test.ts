@@ -85,8 +85,7 @@ describe('BlockValidator: per-transaction checks', () => {
     const fresh = await tx([{ namespace: 'cc', kv: { writes: [w('d')] } }])
     const calls: string[][] = []
     const state = new (class extends MapState {
-      override async txIdExists (): Promise<boolean> { throw new Error('the batched lookup must be used') }
-      async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
+      override async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
         calls.push([...txIds])
         return txIds.map((t) => this.txIds.has(t))
       }
@@ -100,7 +99,7 @@ describe('BlockValidator: per-transaction checks', () => {
 
   it('a failing batched txId lookup fails the block rather than passing its transactions', async () => {
     const state = new (class extends MapState {
-      async txIdsExist (): Promise<boolean[]> { throw new Error('storage down') }
+      override async txIdsExist (): Promise<boolean[]> { throw new Error('storage down') }
     })()
     await expect(codes([await tx([{ namespace: 'cc', kv: { writes: [w('a')] } }])], state)).rejects.toThrow('storage down')
   })

@@ -13,9 +13,8 @@
  * Appending checks number, previous hash and data hash (Fabric checks the first two in
  * blockfile_mgr.addBlock; the data hash is checked here too since blocks come from peers).
  */
-import type { ProcessedTransaction} from '../../protos/index.js';
 import {
-  Block, BlockMetadataIndex, Envelope, TxValidationCode, blockDataHash, blockHeaderHash, decode
+  Block, BlockMetadataIndex, Envelope, TxValidationCode, blockDataHash, blockHeaderHash, decode, type ProcessedTransaction
 } from '../../protos/index.js'
 import type { KvEntry, KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
 import type { AbortOptions } from '../../shared/abort.js'

@@ -19,7 +19,7 @@ function fakeState (entries: Record<string, Height>): CommittedState & { calls: 
       if (namespace !== 'cc') return
       for (const key of sorted) if (key >= start && (end === '' || key < end)) yield { key, version: entries[key] as Height }
     },
-    async txIdExists () { return false }
+    async txIdsExist (txIds: readonly string[]) { return txIds.map(() => false) }
   }
 }
 
