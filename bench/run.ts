@@ -12,7 +12,7 @@
  * so `npm run bench -- sha256` does not erase the ledger's numbers.
  */
 import { cpus } from 'node:os'
-import { mkdtemp, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -124,6 +124,12 @@ async function runBrowserSuites (
   let server: Awaited<ReturnType<typeof startStaticServer>> | undefined
   try {
     await bundlePage(files, pageDir)
+    const profileDir = process.env.WEFT_BENCH_PROFILE
+    if (profileDir !== undefined && profileDir !== '') {
+      // The profile's line numbers point into this bundle (its inline source map names the sources).
+      await mkdir(profileDir, { recursive: true })
+      await copyFile(join(pageDir, 'bench.js'), join(profileDir, 'bench.js'))
+    }
     server = await startStaticServer({ root: pageDir, host: '127.0.0.1', port: 0 })
     const names = await withPage(browser, server.url, undefined, (page) =>
       page.evaluate(() => window.weftBench?.names() ?? {}))
@@ -131,8 +137,8 @@ async function runBrowserSuites (
       if (!selected(suiteNames, prefix)) continue
       const label = `browser/${file}`
       try {
-        await withPage(browser, server.url, accept(label), (page) =>
-          page.evaluate(async (name) => { await window.weftBench?.run(name) }, file))
+        await withPage(browser, server.url, accept(label), async (page) =>
+          await profiled(page, file, async () => { await page.evaluate(async (name) => { await window.weftBench?.run(name) }, file) }))
       } catch (error) {
         failures.push(`${label}: ${describe(error)}`)
       }
@@ -170,6 +176,27 @@ async function withPage<T> (
     return result
   } finally {
     await context.close()
+  }
+}
+
+/**
+ * With WEFT_BENCH_PROFILE=<dir>, records a V8 CPU profile of each browser suite into
+ * `<dir>/<suite>.cpuprofile` (open it in Chrome DevTools, or summarise it with
+ * `node scripts/profile-summary.mjs <file>`): how we find the next bottleneck.
+ */
+async function profiled (page: Page, file: string, body: () => Promise<void>): Promise<void> {
+  const dir = process.env.WEFT_BENCH_PROFILE
+  if (dir === undefined || dir === '') { await body(); return }
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Profiler.start')
+  try {
+    await body()
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, `${file.replace(/\.bench\.ts$/, '')}.cpuprofile`), JSON.stringify(profile))
   }
 }
 
