@@ -5,7 +5,9 @@
  *  2. the creator deserializes with a channel MSP, is valid, and signed the proposal bytes;
  *  3. txId = SHA-256(nonce ‖ creator), else BAD_PROPOSAL_TXID;
  *  4. the channel is this peer's; the txId is not already on the ledger (replay);
- *  5. for user chaincodes, the `peer/Propose` ACL (system chaincodes check their own, per function);
+ *  5. the chaincode resolves (its definition read through the transaction's simulator, so the rwset
+ *     records it: Fabric's ChaincodeEndorsementInfo), then for user chaincodes the `peer/Propose`
+ *     ACL (system chaincodes check their own, per function);
  *  6. simulate with the chaincode (init-required enforced), then sign the response payload.
  * Failures come back as Fabric does: a ProposalResponse with status 500 and no endorsement; the
  * message starts with a stable code (e.g. `BAD_PROPOSAL_TXID:`) that `rejectionCode` extracts.
@@ -15,7 +17,7 @@
  */
 import { ChaincodeError } from '../chaincode/errors.js'
 import type { InvokeResult, TxContext } from '../chaincode/types.js'
-import type { KvLedger } from '../ledger/index.js'
+import type { KvLedger, QueryExecutor } from '../ledger/index.js'
 import { LedgerError } from '../ledger/index.js'
 import { computeTxId, type Identity, type SigningIdentity } from '../msp/index.js'
 import { isIdentityError, PolicyError, Resources, type AclProvider, type MspManager, type SignedData } from '../policy/index.js'
@@ -44,7 +46,12 @@ export interface ResolvedChaincode {
   initRequired: boolean
 }
 
-export type ChaincodeResolver = (name: string) => Promise<ResolvedChaincode | undefined>
+/**
+ * Fabric's ChaincodeEndorsementInfo(channelID, name, txsim): the resolver reads a user chaincode's
+ * definition through the transaction's simulator, so the rwset records the `_lifecycle` read and a
+ * transaction endorsed under a since-replaced definition fails MVCC (see chaincode/lifecycle/resolver.ts).
+ */
+export type ChaincodeResolver = (name: string, simulator: QueryExecutor) => Promise<ResolvedChaincode | undefined>
 
 export interface EndorserInit {
   channelId: string
@@ -114,13 +121,19 @@ export class Endorser {
     if (chdr.channelId !== this.init.channelId) throw new Rejection('WRONG_CHANNEL', `channel ${chdr.channelId} not found on this peer`)
     if (await this.#onLedger(chdr.txId)) throw new Rejection('DUPLICATE_TXID', `duplicate transaction found [${chdr.txId}]. Creator [${creator.id}]`)
 
-    const resolved = await this.init.resolve(name)
-    if (resolved === undefined) throw new Rejection('UNKNOWN_CHAINCODE', `make sure the chaincode ${name} has been successfully defined on channel ${chdr.channelId} and try again`)
-    const signedData: SignedData = { identity: shdr.creator, data: sp.proposalBytes, signature: sp.signature }
-    if (!resolved.system) await this.#checkAcl(Resources.Peer_Propose, creator)
-
-    const ctx: ProposalContext = { txId: chdr.txId, channelId: chdr.channelId, creator: shdr.creator, creatorIdentity: creator, timestamp: chdr.timestamp ?? { seconds: 0, nanos: 0 }, signedData }
+    // Created before resolving, as Fabric does, so the definition read lands in this transaction's rwset.
     const simulator = this.init.ledger.newTxSimulator(chdr.txId)
+    let resolved: ResolvedChaincode | undefined
+    try {
+      resolved = await this.init.resolve(name, simulator)
+      if (resolved === undefined) throw new Rejection('UNKNOWN_CHAINCODE', `make sure the chaincode ${name} has been successfully defined on channel ${chdr.channelId} and try again`)
+      if (!resolved.system) await this.#checkAcl(Resources.Peer_Propose, creator)
+    } catch (err) {
+      simulator.done()
+      throw err
+    }
+    const signedData: SignedData = { identity: shdr.creator, data: sp.proposalBytes, signature: sp.signature }
+    const ctx: ProposalContext = { txId: chdr.txId, channelId: chdr.channelId, creator: shdr.creator, creatorIdentity: creator, timestamp: chdr.timestamp ?? { seconds: 0, nanos: 0 }, signedData }
     const txContext: TxContext & { proposal: ProposalContext } = {
       txId: ctx.txId,
       channelId: ctx.channelId,
@@ -179,9 +192,12 @@ export class Endorser {
     if (isInit) ctx.simulator.setState(name, INITIALIZED_KEY, new TextEncoder().encode(version))
   }
 
-  /** Chaincode-to-chaincode on the same channel: same transaction, same simulator. */
+  /**
+   * Chaincode-to-chaincode on the same channel: same transaction, same simulator — so the callee's
+   * definition read is recorded too (Fabric: HandleInvokeChaincode → Invoke → CheckInvocation).
+   */
   async #callChaincode (ctx: TxContext & { proposal: ProposalContext }, callee: string, args: Uint8Array[]): Promise<InvokeResult> {
-    const resolved = await this.init.resolve(callee)
+    const resolved = await this.init.resolve(callee, ctx.simulator)
     if (resolved === undefined || resolved.system) return { status: 500, message: `chaincode ${callee} not found`, payload: new Uint8Array(0) }
     try {
       await this.#checkAcl(Resources.Peer_ChaincodeToChaincode, ctx.proposal.creatorIdentity)

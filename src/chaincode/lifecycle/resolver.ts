@@ -3,10 +3,19 @@
  * every namespace (for the validator), the chaincode to run for a name (for the endorser), and
  * state indexes created when a definition commits.
  *
+ * Expired definitions: the endorser's resolver reads a chaincode's definition THROUGH the
+ * transaction's simulator, so every invocation of a user chaincode records a `_lifecycle` read of
+ * that definition at its committed version. A transaction endorsed under a definition that a later
+ * `CommitChaincodeDefinition` (sequence + 1) replaced then fails MVCC with MVCC_READ_CONFLICT —
+ * Fabric 2's mechanism (core/chaincode/lifecycle/endorsement_info.go CachedChaincodeInfo reads
+ * `namespaces/fields/<name>/Sequence` through the simulator on every call, cache hit or not).
+ * Fabric's EXPIRED_CHAINCODE (17) belongs to the legacy lscc lifecycle (txvalidator/v14's version
+ * check) and is never assigned by the v20 validator, so Weft never assigns it either.
+ *
  * @module
  */
 import type { ChaincodeResolver, Invocable, ResolvedChaincode } from '../../endorser/endorser.js'
-import type { KvLedger } from '../../ledger/index.js'
+import type { KvLedger, QueryExecutor } from '../../ledger/index.js'
 import { SignaturePolicyEvaluator, type ChannelPolicies, type Policy } from '../../policy/index.js'
 import type { NamespacePolicyResolver } from '../../validator/index.js'
 import type { CommittedBlock } from '../../committer/index.js'
@@ -21,6 +30,20 @@ import type { InstalledChaincodes, InstalledPackage } from './installed.js'
 export async function committedDefinition (ledger: KvLedger, name: string): Promise<ChaincodeDefinition | undefined> {
   const v = await ledger.state.get(LIFECYCLE_NAMESPACE, definitionKey(name))
   return v === undefined ? undefined : decodeDefinition(v.value)
+}
+
+/**
+ * The definition of `name` read through a query executor: with a TxSimulator the rwset records a
+ * `_lifecycle` read of `definitionKey(name)` at its committed version.
+ *
+ * Deviation from Fabric: Fabric reads the field key `namespaces/fields/<name>/Sequence`; Weft keeps
+ * a definition as one record under `namespaces/fields/<name>` (definition.ts), rewritten by every
+ * commit of a new sequence and only then, so that record's version moves exactly when Fabric's
+ * Sequence key's does — the same conflict with one read.
+ */
+export async function definitionThrough (state: Pick<QueryExecutor, 'getState'>, name: string): Promise<ChaincodeDefinition | undefined> {
+  const bytes = await state.getState(LIFECYCLE_NAMESPACE, definitionKey(name))
+  return bytes === undefined ? undefined : decodeDefinition(bytes)
 }
 
 /** The validator's namespace → policy map (Fabric's v20 plugin reading `_lifecycle`). */
@@ -49,16 +72,19 @@ export interface PeerChaincodesInit {
   timeoutMs?: number
 }
 
-/** The endorser's resolver: system chaincodes, then committed definitions with this org's approved package. */
+/**
+ * The endorser's resolver: system chaincodes (no `_lifecycle` read, as Fabric's IsSysCC shortcut),
+ * then the definition read through the transaction's simulator with this org's approved package.
+ */
 export class PeerChaincodes {
   readonly #runtimes = new Map<string, Promise<ChaincodeRuntime>>()
 
   constructor (private readonly init: PeerChaincodesInit) {}
 
-  readonly resolve: ChaincodeResolver = async (name) => {
+  readonly resolve: ChaincodeResolver = async (name, simulator) => {
     const system = this.init.system.get(name)
     if (system !== undefined) return { chaincode: system, version: 'syscc', system: true, initRequired: false }
-    const d = await committedDefinition(this.init.ledger, name)
+    const d = await definitionThrough(simulator, name)
     if (d === undefined) return undefined
     const pkg = await this.#approvedPackage(name, d.sequence)
     if (pkg === undefined) return undefined
@@ -67,6 +93,7 @@ export class PeerChaincodes {
     return resolved
   }
 
+  /** Read from committed state, not the simulator: Fabric keeps the approval in the org's private collection, outside the public rwset. */
   async #approvedPackage (name: string, sequence: number): Promise<InstalledPackage | undefined> {
     const v = await this.init.ledger.state.get(implicitNamespace(this.init.localMspId), approvalKey(name, sequence))
     if (v === undefined) return undefined
