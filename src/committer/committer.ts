@@ -77,7 +77,11 @@ export class Committer {
     // The block must continue this ledger's chain; the validator also checks the orderer's
     // signature (when given the channel's BlockValidation policy) before any transaction.
     const results = await this.validator.validate(block, { chainTip: this.ledger.getChainInfo() })
-    await this.ledger.commit(block, results.map((r) => r.code))
+    // The validator checked the data hash and decoded every transaction: the ledger reuses both.
+    await this.ledger.commit(block, results.map((r) => r.code), {
+      dataHashVerified: true,
+      preParsed: results.map((r) => r.tx === undefined ? { txId: r.txId } : { txId: r.txId, rwsets: r.tx.rwsets })
+    })
     const blockNum = block.header?.number as number
     const txs = results.map((r, txNum) => committedTx(r, blockNum, txNum))
     const committed: CommittedBlock = { blockNum, block, txs }

@@ -5,7 +5,7 @@
  */
 import { HeaderType, TxValidationCode, type Block } from '../protos/index.js'
 import { LedgerError } from './errors.js'
-import { parseTx, type ParsedTx } from './blockstore/tx-parser.js'
+import { parseTx, type NsRwSet, type ParsedTx } from './blockstore/tx-parser.js'
 import type { HistoryWrite } from './history/history-db.js'
 import type { StateUpdate } from './statedb/state-db.js'
 
@@ -16,13 +16,30 @@ export interface BlockUpdates {
   txIds: string[]
 }
 
-/** What a block changes, from its envelopes and validation codes: VALID transactions only. */
-export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUpdates {
+/**
+ * The committer's own decoding of a block's transactions, position for position, so that the
+ * ledger need not decode the envelopes a second time: the txId ('' when unreadable) and, for
+ * endorser transactions the committer marked VALID, the public read-write set.
+ */
+export interface PreParsedTx {
+  txId: string
+  rwsets?: readonly NsRwSet[]
+}
+
+/**
+ * What a block changes, from its envelopes and validation codes: VALID transactions only.
+ * `preParsed` (from the committer, which decoded the same bytes to validate them) replaces the
+ * decoding of each envelope.
+ */
+export function extractUpdates (block: Block, codes: ArrayLike<number>, preParsed?: ReadonlyArray<PreParsedTx | undefined>): BlockUpdates {
   const data = block.data?.data ?? []
+  if (preParsed !== undefined && preParsed.length !== data.length) {
+    throw new LedgerError('LEDGER_BAD_INPUT', `${preParsed.length} pre-parsed transactions for a block of ${data.length}`)
+  }
   const out: BlockUpdates = { state: [], history: [], txIds: [] }
   data.forEach((env, txNum) => {
     const valid = codes[txNum] === TxValidationCode.VALID
-    const parsed: ParsedTx | undefined = parseTx(env, valid)
+    const parsed: Pick<ParsedTx, 'txId' | 'type' | 'rwsets'> | undefined = preParsed === undefined ? parseTx(env, valid) : fromPreParsed(preParsed[txNum], valid)
     out.txIds.push(parsed?.txId ?? '')
     if (valid && parsed === undefined) {
       throw new LedgerError('LEDGER_BAD_BLOCK', `block ${block.header?.number}: transaction ${txNum} is marked VALID but is not a decodable envelope`)
@@ -50,4 +67,10 @@ export function extractUpdates (block: Block, codes: ArrayLike<number>): BlockUp
     }
   })
   return out
+}
+
+/** A VALID pre-parsed transaction is an endorser transaction (the only kind the validator passes). */
+function fromPreParsed (tx: PreParsedTx | undefined, valid: boolean): Pick<ParsedTx, 'txId' | 'type' | 'rwsets'> | undefined {
+  if (tx === undefined) return undefined
+  return valid ? { txId: tx.txId, type: HeaderType.ENDORSER_TRANSACTION, ...(tx.rwsets === undefined ? {} : { rwsets: [...tx.rwsets] }) } : { txId: tx.txId, type: -1 }
 }

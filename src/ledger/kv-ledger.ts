@@ -16,13 +16,26 @@ import type { AbortOptions } from '../shared/abort.js'
 import type { KvStore, KvStoreFactory, TableSchema, WriteOp } from '../storage/kv.js'
 import { LedgerError, fromStorageError } from './errors.js'
 import { BLOCK_TABLES, BlockStore, type ChainInfo } from './blockstore/block-store.js'
-import { extractUpdates } from './block-updates.js'
+import { extractUpdates, type PreParsedTx } from './block-updates.js'
 import { HISTORY_TABLES, HistoryDb } from './history/history-db.js'
 import { STATE_TABLES, StateDb, type StateDbOptions } from './statedb/state-db.js'
 import { StateQueryExecutor } from './txmgr/query-executor.js'
 import { LedgerTxSimulator } from './txmgr/tx-simulator.js'
 
 export { extractUpdates }
+export type { PreParsedTx } from './block-updates.js'
+
+/**
+ * What the committer already did with the block, so the ledger does not do it twice. Fabric's
+ * ledger likewise trusts the deliver client's VerifyBlock for the data hash and the committer's
+ * decoding for the write sets; the ledger still checks the block number and the hash chain.
+ */
+export interface CommitOptions {
+  /** The block's header.dataHash was checked against its data (the validator's checkBlockShape). */
+  dataHashVerified?: boolean
+  /** The committer's decoding of each transaction (see PreParsedTx). */
+  preParsed?: ReadonlyArray<PreParsedTx | undefined>
+}
 
 export const LEDGER_TABLES: readonly TableSchema[] = Object.freeze([...BLOCK_TABLES, ...STATE_TABLES, ...HISTORY_TABLES])
 
@@ -139,7 +152,7 @@ export class KvLedger {
    * reach state and history. Throws LedgerError and changes nothing when the block does not
    * continue the chain, or when storage fails (LEDGER_QUOTA_EXCEEDED: retry when space returns).
    */
-  async commit (block: Block | Uint8Array, validationCodes: ArrayLike<number>): Promise<void> {
+  async commit (block: Block | Uint8Array, validationCodes: ArrayLike<number>, options: CommitOptions = {}): Promise<void> {
     this.checkOpen()
     let decoded: Block
     try {
@@ -159,14 +172,14 @@ export class KvLedger {
     await this.exclusive(async () => {
       this.checkOpen()
       const started = performance.now()
-      const hash = this.blockStore.verify(decoded)
+      const hash = this.blockStore.verify(decoded, { dataHashVerified: options.dataHashVerified === true })
       const num = (decoded.header as { number: number }).number
       const metadata = [...(decoded.metadata?.metadata ?? [])]
       while (metadata.length <= BlockMetadataIndex.TRANSACTIONS_FILTER) metadata.push(new Uint8Array(0))
       metadata[BlockMetadataIndex.TRANSACTIONS_FILTER] = codes
       const stored: Block = { ...decoded, metadata: { metadata } }
       const bytes = encode(Block, stored)
-      const updates = extractUpdates(stored, codes)
+      const updates = extractUpdates(stored, codes, options.preParsed)
       const parts = [
         this.blockStore.prepareAppend({ block: stored, bytes, hash: hash.slice(), txIds: updates.txIds, codes }),
         await this.state.prepareBlock(num, updates.state),
