@@ -7,10 +7,10 @@
  *
  * @module
  */
-import type { KvLedger } from '../ledger/index.js'
+import type { CommitStats, KvLedger } from '../ledger/index.js'
 import type { Block, ChaincodeEvent } from '../protos/index.js'
 import type { AbortOptions } from '../shared/abort.js'
-import type { BlockValidator, TxResult } from '../validator/index.js'
+import type { BlockValidator, PreparedBlock, TxResult, ValidationTimings } from '../validator/index.js'
 
 export interface CommittedTx {
   txId: string
@@ -28,22 +28,66 @@ export interface CommittedBlock {
   blockNum: number
   block: Block
   txs: readonly CommittedTx[]
+  /** Where this block's time went: validation phases, then the ledger's prepare and write. */
+  timings?: { validation?: ValidationTimings, ledger?: CommitStats }
 }
 
 export type BlockListener = (committed: CommittedBlock) => void | Promise<void>
 
+export interface CommitterOptions {
+  /**
+   * Blocks in flight at once (default 2): while one block is finished against state and
+   * committed, the next ones are already prepared — decoded, identities checked and signatures
+   * verified (on the verifier pool's workers when the validator has one). 1: no overlap.
+   */
+  pipelineDepth?: number
+}
+
 export class Committer {
   readonly #listeners = new Set<BlockListener>()
   readonly #waiters = new Map<string, Array<(tx: CommittedTx) => void>>()
+  readonly #depth: number
+  #inFlight = 0
+  readonly #slotWaiters: Array<() => void> = []
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor (readonly ledger: KvLedger, readonly validator: BlockValidator) {}
+  constructor (readonly ledger: KvLedger, readonly validator: BlockValidator, options: CommitterOptions = {}) {
+    const depth = options.pipelineDepth ?? 2
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`pipelineDepth must be an integer ≥ 1, got ${String(depth)}`)
+    this.#depth = depth
+  }
 
-  /** Validates and commits `block` after the blocks already queued. */
+  /**
+   * Validates and commits `block` after the blocks already queued. Blocks may be handed in
+   * without awaiting each (a deliver stream): they are prepared up to `pipelineDepth` ahead and
+   * committed strictly in order, each against the state its predecessors left.
+   */
   async commitBlock (block: Block): Promise<CommittedBlock> {
-    const run = this.#queue.then(async () => await this.#commit(block))
+    await this.#acquireSlot()
+    // Depends on the block alone, so it may run while earlier blocks commit. A configuration
+    // block (channel config updates, a later issue) will have to drain the pipeline first.
+    const prepared = this.validator.prepare(block)
+    prepared.catch(() => undefined) // reported through `run` below
+    const run = this.#queue.then(async () => {
+      try {
+        return await this.#commit(await prepared)
+      } finally {
+        this.#releaseSlot()
+      }
+    })
     this.#queue = run.catch(() => undefined)
     return await run
+  }
+
+  async #acquireSlot (): Promise<void> {
+    if (this.#inFlight < this.#depth) { this.#inFlight++; return }
+    await new Promise<void>((resolve) => { this.#slotWaiters.push(resolve) })
+  }
+
+  #releaseSlot (): void {
+    const next = this.#slotWaiters.shift()
+    if (next !== undefined) next() // the slot passes straight to the next block
+    else this.#inFlight--
   }
 
   /** Calls `listener` after every committed block (awaited before the next block commits). */
@@ -73,10 +117,11 @@ export class Committer {
     })
   }
 
-  async #commit (block: Block): Promise<CommittedBlock> {
-    // The block must continue this ledger's chain; the validator also checks the orderer's
-    // signature (when given the channel's BlockValidation policy) before any transaction.
-    const results = await this.validator.validate(block, { chainTip: this.ledger.getChainInfo() })
+  async #commit (prepared: PreparedBlock): Promise<CommittedBlock> {
+    // The block must continue this ledger's chain; the validator checked the orderer's
+    // signature (when given the channel's BlockValidation policy) when preparing it.
+    const results = await this.validator.finish(prepared, { chainTip: this.ledger.getChainInfo() })
+    const block = prepared.block
     // The validator checked the data hash and decoded every transaction: the ledger reuses both.
     await this.ledger.commit(block, results.map((r) => r.code), {
       dataHashVerified: true,
@@ -84,7 +129,7 @@ export class Committer {
     })
     const blockNum = block.header?.number as number
     const txs = results.map((r, txNum) => committedTx(r, blockNum, txNum))
-    const committed: CommittedBlock = { blockNum, block, txs }
+    const committed: CommittedBlock = { blockNum, block, txs, timings: { validation: this.validator.lastTimings, ledger: this.ledger.lastCommit } }
     for (const listener of this.#listeners) await listener(committed)
     for (const tx of txs) {
       const waiters = this.#waiters.get(tx.txId)

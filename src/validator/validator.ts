@@ -25,6 +25,9 @@
  *     whatever the earlier one's code);
  * 10. MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT: the ledger's MVCC pass over the whole block
  *     (mvcc-wasm/: WASM solver, TypeScript reference as fallback; docs/mvcc-wasm.md).
+ * EXPIRED_CHAINCODE (17) is never assigned: Fabric's v20 validator does not use it (only v14's
+ * lscc version check does). A transaction endorsed under a replaced chaincode definition fails
+ * step 10 through the `_lifecycle` definition read every invocation records (docs/lifecycle.md).
  *
  * @module
  */
@@ -32,7 +35,7 @@ import type { Verifier } from '../crypto/verifier.js'
 import { defaultVerifier } from '../crypto/verifier-default.js'
 import { computeTxId } from '../msp/index.js'
 import type { MspManager, Policy } from '../policy/index.js'
-import { TxValidationCode, type Block } from '../protos/index.js'
+import { TxValidationCode, type Block, type BlockHeader } from '../protos/index.js'
 import { checkBlockShape, checkBlockSignatures, checkChain, type ChainTip } from './block-checks.js'
 import { namespaceEndorsed } from './endorsement.js'
 import { committedVersionReader, validateBlockRwsets } from './mvcc-wasm/index.js'
@@ -66,18 +69,24 @@ export interface ValidateOptions {
   chainTip?: ChainTip
 }
 
-/** Milliseconds spent per phase of the last `validate` call, so the next bottleneck is visible. */
+/** Milliseconds spent per phase of the last validated block, so the next bottleneck is visible. */
 export interface ValidationTimings {
-  /** Block checks (data hash, chain, orderer signature). */
+  /** Block checks (data hash, orderer signature; the chain check is in `policyMs`). */
   blockMs: number
   /** Decoding envelopes, deserializing and validating creators and endorsers. */
   parseMs: number
-  /** The one `verifyBatch` call over all creator and endorsement signatures. */
+  /**
+   * From the one `verifyBatch` call over all creator and endorsement signatures to its verdicts.
+   * With a worker pool this runs beside other work (`signatureWaitMs` is what it held up).
+   */
   signatureMs: number
+  /** How long `finish` waited for the verdicts after its own reads were issued. */
+  signatureWaitMs: number
   /** Per-transaction checks after signatures: txId, duplicates on the ledger, endorsement policies. */
   policyMs: number
   /** In-block passes and the MVCC / phantom-read pass. */
   mvccMs: number
+  /** Wall time from `prepare` to the end of `finish` (blocks overlap when pipelined). */
   totalMs: number
   signatures: number
 }
@@ -91,6 +100,26 @@ export interface TxResult {
   tx?: ParsedTx
 }
 
+type ParsedEntry = { ok: true, tx: ParsedTx, sigs: TxSignatures } | { ok: false, code: TxValidationCode, txId?: string, reason: string }
+
+/**
+ * A block after the checks that need nothing but the block (`BlockValidator.prepare`): its shape
+ * and data hash, the orderer's signature, every transaction decoded, identities deserialized and
+ * validated, and the block's signatures being verified. Opaque outside the validator.
+ */
+export interface PreparedBlock {
+  readonly block: Block
+  readonly header: BlockHeader & { data: Uint8Array[] }
+  /** Signatures in the block's batch. */
+  readonly signatures: number
+  /** @internal */
+  readonly entries: readonly ParsedEntry[]
+  /** @internal */
+  readonly verdicts: Promise<boolean[]>
+  /** @internal */
+  readonly timings: { started: number, blockMs: number, parseMs: number, verifyStarted: number, verifyDone: () => number }
+}
+
 export const DEFAULT_SYSTEM_NAMESPACES = Object.freeze(['qscc', 'cscc', 'lscc', 'escc', 'vscc'])
 
 const now = (): number => globalThis.performance.now()
@@ -99,7 +128,7 @@ export class BlockValidator {
   readonly #init: ValidatorInit
   readonly #system: ReadonlySet<string>
   readonly #verifier: Verifier
-  /** Timings of the last completed `validate` call. */
+  /** Timings of the last completed `validate` / `finish` call. */
   lastTimings: ValidationTimings | undefined
 
   constructor (init: ValidatorInit) {
@@ -110,25 +139,61 @@ export class BlockValidator {
 
   /** Validates a block; throws ValidatorError when the block itself is unusable (nothing to commit). */
   async validate (block: Block, options: ValidateOptions = {}): Promise<TxResult[]> {
+    // Unpipelined: committed-state reads start while the block is parsed and its signatures verified.
+    const state = new PrefetchingState(this.#init.state)
+    const prepared = await this.#prepare(block, state)
+    return await this.#finish(prepared, state, options)
+  }
+
+  /**
+   * The state-independent half of `validate`: may run while earlier blocks are still being
+   * validated and committed (the committer's pipeline), so that the signatures of the next block
+   * are verified — by the pool's workers — while this thread commits the current one. Throws
+   * ValidatorError when the block itself is unusable.
+   */
+  async prepare (block: Block): Promise<PreparedBlock> {
+    return await this.#prepare(block, undefined)
+  }
+
+  /**
+   * The state-dependent half: call in block order, each after the previous block committed
+   * (reads see committed state only). Throws ValidatorError when the block does not continue
+   * `chainTip`.
+   */
+  async finish (prepared: PreparedBlock, options: ValidateOptions = {}): Promise<TxResult[]> {
+    const state = new PrefetchingState(this.#init.state)
+    for (const entry of prepared.entries) if (entry.ok) state.prefetch(entry.tx)
+    return await this.#finish(prepared, state, options)
+  }
+
+  async #prepare (block: Block, state: PrefetchingState | undefined): Promise<PreparedBlock> {
     const t0 = now()
     const header = checkBlockShape(block)
-    if (options.chainTip !== undefined) checkChain(header, options.chainTip)
     if (this.#init.blockValidation !== undefined) await checkBlockSignatures(block, header, this.#init.blockValidation)
 
-    // Collect every signature of the block, verify them in one batch, then judge each transaction.
+    // Collect every signature of the block, then verify them in one batch.
     const t1 = now()
     const batch = new SignatureBatch(this.#init.msps)
-    const state = new PrefetchingState(this.#init.state)
-    const parsed = await Promise.all(header.data.map(async (env) => {
+    const entries = await Promise.all(header.data.map(async (env): Promise<ParsedEntry> => {
       const p = parseTransaction(env)
       if (!p.ok) return p
-      state.prefetch(p.tx)
+      state?.prefetch(p.tx)
       return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx) }
     }))
     const t2 = now()
-    const verdicts = await batch.verify(this.#verifier)
+    let verifyDone = 0
+    const verdicts = batch.verify(this.#verifier).then((v) => { verifyDone = now(); return v })
+    verdicts.catch(() => undefined) // awaited by finish; a block never finished must not be an unhandled rejection
+    return { block, header, signatures: batch.requests.length, entries, verdicts, timings: { started: t0, blockMs: t1 - t0, parseMs: t2 - t1, verifyStarted: t2, verifyDone: () => verifyDone } }
+  }
+
+  async #finish (prepared: PreparedBlock, state: PrefetchingState, options: ValidateOptions): Promise<TxResult[]> {
+    const { header, entries, timings } = prepared
+    const t2 = now()
+    const verdicts = await prepared.verdicts
     const t3 = now()
-    const results = await Promise.all(parsed.map(async (p): Promise<TxResult> =>
+    if (options.chainTip !== undefined) checkChain(header, options.chainTip)
+    const results = await Promise.all(entries.map(async (p): Promise<TxResult> =>
       p.ok ? await this.#validateTx(p.tx, p.sigs, verdicts, state) : { code: p.code, txId: p.txId ?? '', reason: p.reason }))
     const t4 = now()
 
@@ -155,7 +220,16 @@ export class BlockValidator {
       Object.assign(r, { code, reason: code === TxValidationCode.MVCC_READ_CONFLICT ? 'a key read has changed' : 'a range read has changed' })
     })
     const t5 = now()
-    this.lastTimings = { blockMs: t1 - t0, parseMs: t2 - t1, signatureMs: t3 - t2, policyMs: t4 - t3, mvccMs: t5 - t4, totalMs: t5 - t0, signatures: batch.requests.length }
+    this.lastTimings = {
+      blockMs: timings.blockMs,
+      parseMs: timings.parseMs,
+      signatureMs: timings.verifyDone() - timings.verifyStarted,
+      signatureWaitMs: t3 - t2,
+      policyMs: t4 - t3,
+      mvccMs: t5 - t4,
+      totalMs: t5 - timings.started,
+      signatures: prepared.signatures
+    }
     return results
   }
 

@@ -112,4 +112,86 @@ describe('Committer', () => {
     expect((await committer.commitBlock(signed)).txs.map((t) => t.code)).toEqual([C.VALID])
     await ledger.close()
   })
+
+  describe('pipelined (blocks handed in without awaiting each)', () => {
+    /** Five blocks, each reading what the previous one wrote, plus a stale read and a cross-block duplicate. */
+    async function chainOfDependentBlocks (): Promise<{ blocks: Block[], expected: number[][] }> {
+      const blocks: Block[] = []
+      const expected: number[][] = []
+      let prev: Block | undefined
+      let firstTx: Uint8Array | undefined
+      for (let b = 0; b < 5; b++) {
+        const reads = b === 0 ? [] : [{ key: 'counter', version: { blockNum: b - 1, txNum: 0 } }]
+        const bump = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { reads, writes: w('counter', String(b)) } }] })
+        // Endorsed against the block before last: stale once the previous block committed.
+        const stale = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { reads: b < 2 ? [{ key: 'counter', version: { blockNum: 99, txNum: 0 } }] : [{ key: 'counter', version: { blockNum: b - 2, txNum: 0 } }], writes: w(`stale${b}`, 'x') } }] })
+        const envelopes = [bump.envelope, stale.envelope, ...(firstTx === undefined ? [] : [firstTx])]
+        firstTx ??= bump.envelope
+        const block: Block = prev === undefined ? makeBlock(0, envelopes) : next(prev, envelopes)
+        blocks.push(block)
+        expected.push(b === 0 ? [C.VALID, C.MVCC_READ_CONFLICT] : [C.VALID, C.MVCC_READ_CONFLICT, C.DUPLICATE_TXID])
+        prev = block
+      }
+      return { blocks, expected }
+    }
+
+    it('commits in order, each block validated against the state its predecessors left, as one at a time would', async () => {
+      const { blocks, expected } = await chainOfDependentBlocks()
+      for (const depth of [1, 2, 4]) {
+        const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
+        const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
+        const committer = new Committer(ledger, validator, { pipelineDepth: depth })
+        const order: number[] = []
+        committer.onBlock((c) => { order.push(c.blockNum) })
+        const committed = await Promise.all(blocks.map(async (block) => await committer.commitBlock(block)))
+        expect(committed.map((c) => c.txs.map((t) => t.code))).toEqual(expected)
+        expect(order).toEqual([0, 1, 2, 3, 4])
+        expect((await ledger.state.get('cc', 'counter'))?.version).toEqual({ blockNum: 4, txNum: 0 })
+        expect(committed.every((c) => c.timings?.validation?.signatures === c.txs.length * 3 && c.timings.ledger?.blockNum === c.blockNum)).toBe(true)
+        await ledger.close()
+      }
+    })
+
+    it('a refused block in the stream rejects alone; the next ones no longer link and are refused, the rest of the queue keeps working', async () => {
+      const { blocks } = await chainOfDependentBlocks()
+      const { ledger, committer } = await setup()
+      const tampered: Block = { ...blocks[1] as Block, header: { ...(blocks[1]?.header as NonNullable<Block['header']>), dataHash: new Uint8Array(32) } }
+      const outcomes = await Promise.allSettled([blocks[0], tampered, blocks[2]].map(async (b) => await committer.commitBlock(b as Block)))
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'VALIDATOR_BAD_BLOCK' })
+      expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'VALIDATOR_BROKEN_CHAIN' })
+      expect(ledger.getChainInfo().height).toBe(1)
+      await committer.commitBlock(blocks[1] as Block)
+      expect(ledger.getChainInfo().height).toBe(2)
+      await ledger.close()
+    })
+
+    it('holds at most pipelineDepth blocks in flight', async () => {
+      const { blocks } = await chainOfDependentBlocks()
+      const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
+      const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
+      let preparing = 0
+      let committedCount = 0
+      let maxAhead = 0
+      const prepare = validator.prepare.bind(validator)
+      validator.prepare = async (block) => {
+        preparing++
+        maxAhead = Math.max(maxAhead, preparing - committedCount)
+        return await prepare(block)
+      }
+      const committer = new Committer(ledger, validator, { pipelineDepth: 2 })
+      committer.onBlock(() => { committedCount++ })
+      await Promise.all(blocks.map(async (block) => await committer.commitBlock(block)))
+      expect(preparing).toBe(5)
+      expect(maxAhead).toBe(2)
+      await ledger.close()
+    })
+
+    it('rejects a pipelineDepth that is not a positive integer', async () => {
+      const { ledger } = await setup()
+      const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async () => policy })
+      for (const depth of [0, -1, 1.5, Number.NaN]) expect(() => new Committer(ledger, validator, { pipelineDepth: depth })).toThrow(RangeError)
+      await ledger.close()
+    })
+  })
 })

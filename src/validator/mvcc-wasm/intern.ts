@@ -1,8 +1,9 @@
 /**
  * Builds a block MVCC problem (problem.ts) from decoded rwsets: interns the block's
  * (namespace, key) pairs to ids in (namespace, UTF-8 key) order, reads committed state in one
- * range scan per distinct queried range plus ONE batched version read, and turns each range
- * query into an id interval.
+ * range scan per distinct queried range plus ONE batched version read (of the keys a check can
+ * see: written-only keys outside every scanned range are not read), and turns each range query
+ * into an id interval.
  *
  * Range queries (Fabric's validateRangeQuery + combinedIterator):
  * - itr_exhausted = true: the results of [startKey, endKey) ('' = to the end of the namespace).
@@ -102,6 +103,12 @@ function boundsOf (rq: RangeQueryInfo): RangeBounds {
 
 class NamespaceKeys {
   readonly keys = new Set<string>()
+  /**
+   * Keys whose committed version some check can see: point reads, range results and end keys,
+   * metadata-only writes (applied only when the key exists). A key that is only written (put or
+   * delete) and lies in no scanned range needs none, so it is not read.
+   */
+  readonly needVersion = new Set<string>()
   /** Versions learnt from range scans (same snapshot as the batched read). */
   readonly scanned = new Map<string, Height>()
   readonly scans = new Map<string, RangeBounds>()
@@ -147,15 +154,27 @@ export async function buildBlockMvccProblem (
         throw new MvccError('MVCC_BAD_INPUT', `${at()}.kv: expected a decoded KVRWSet`)
       }
       const s = space(checkString(namespace, at, 'namespace'))
-      for (const r of kv.reads) s.keys.add(checkString(r.key, at, 'reads[].key'))
+      for (const r of kv.reads) {
+        s.keys.add(checkString(r.key, at, 'reads[].key'))
+        s.needVersion.add(r.key)
+      }
       for (const w of kv.writes) s.keys.add(checkString(w.key, at, 'writes[].key'))
-      for (const w of kv.metadataWrites) s.keys.add(checkString(w.key, at, 'metadataWrites[].key'))
+      for (const w of kv.metadataWrites) {
+        s.keys.add(checkString(w.key, at, 'metadataWrites[].key'))
+        s.needVersion.add(w.key)
+      }
       for (const rq of kv.rangeQueriesInfo) {
         checkString(rq.startKey, at, 'rangeQueriesInfo[].startKey')
         checkString(rq.endKey, at, 'rangeQueriesInfo[].endKey')
-        for (const r of rq.rawReads?.kvReads ?? []) s.keys.add(checkString(r.key, at, 'rangeQueriesInfo[].rawReads.key'))
+        for (const r of rq.rawReads?.kvReads ?? []) {
+          s.keys.add(checkString(r.key, at, 'rangeQueriesInfo[].rawReads.key'))
+          s.needVersion.add(r.key)
+        }
         const b = boundsOf(rq)
-        if (b.endKey !== undefined) s.keys.add(b.endKey)
+        if (b.endKey !== undefined) {
+          s.keys.add(b.endKey)
+          s.needVersion.add(b.endKey)
+        }
         // Length-prefixed: keys may contain U+0000 (composite keys), so no separator is safe.
         if (!b.emptyScan) s.scans.set(`${b.start.length}:${b.start}${b.scanEnd}`, b)
       }
@@ -191,9 +210,12 @@ export async function buildBlockMvccProblem (
   const committed: Array<Height | undefined> = new Array<Height | undefined>(keys.length)
   const unknown: number[] = []
   keys.forEach(({ namespace, key }, id) => {
-    const v = (spaces.get(namespace) as NamespaceKeys).scanned.get(key)
-    if (v === undefined) unknown.push(id)
-    else committed[id] = v
+    const s = spaces.get(namespace) as NamespaceKeys
+    const v = s.scanned.get(key)
+    if (v !== undefined) committed[id] = v
+    else if (s.needVersion.has(key)) unknown.push(id)
+    // else: only written, in no scanned range — no check reads its committed version
+    // (a scan already found every committed key inside each scanned range).
   })
   if (unknown.length > 0) {
     const versions = await reader.fetchCommittedVersions(unknown.map((id) => keys[id] as NsKey))

@@ -38,4 +38,21 @@ describe('mvcc-wasm: committedVersionReader over the validator\'s CommittedState
     expect(oneCall.engine).toBe('wasm')
     expect([...oneCall.codes]).toEqual([0, 12])
   })
+
+  it('reads the committed version only of keys a check can see: not of keys that are only written', async () => {
+    const state = fakeState({ r: { blockNum: 1, txNum: 0 }, m: { blockNum: 1, txNum: 1 }, w: { blockNum: 1, txNum: 2 } })
+    const txs = [
+      { preCode: 0, rwsets: [{ namespace: 'cc', kv: { reads: [{ key: 'r', version: { blockNum: 1, txNum: 0 } }], rangeQueriesInfo: [], writes: [{ key: 'w', isDelete: false, value: new Uint8Array([1]) }, { key: 'd', isDelete: true, value: new Uint8Array() }], metadataWrites: [{ key: 'm', entries: [{ name: 'VALIDATION_PARAMETER', value: new Uint8Array([1]) }] }] } }] },
+      // Reads w after tx 0 wrote it: a conflict whatever w's committed version.
+      { preCode: 0, rwsets: [{ namespace: 'cc', kv: { reads: [{ key: 'w', version: { blockNum: 1, txNum: 2 } }], rangeQueriesInfo: [], writes: [], metadataWrites: [] } }] }
+    ]
+    const { problem } = await buildBlockMvccProblem(5, txs.slice(0, 1), committedVersionReader(state))
+    expect(state.calls.sort()).toEqual(['get cc m', 'get cc r'])
+    expect([...validateBlockMvcc(problem).codes]).toEqual([0])
+    state.calls.length = 0
+    const both = await validateBlockRwsets(5, txs, committedVersionReader(state))
+    expect(state.calls.sort()).toEqual(['get cc m', 'get cc r', 'get cc w'])
+    expect([...both.codes]).toEqual([0, 11])
+  })
 })
+
