@@ -116,7 +116,7 @@ export const suite: BenchSuite = {
 
     // Two peers' ledgers commit the same blocks: the product configuration (pipelined committer,
     // signatures on the Web Worker pool) and the plain one (one block at a time, in-thread).
-    const pool = createBrowserVerifierPool({ workerUrl: benchWorkerUrl })
+    const pool = createBrowserVerifierPool({ workerUrl: benchWorkerUrl, minGain: 0 })
     pool.start()
     const run = async (name: string, pipelined: boolean): Promise<{ ms: number, blocks: CommittedBlock[] }> => {
       const ledger = await KvLedger.open({ channelId: CHANNEL, storage: idbKvStoreFactory({ namePrefix: `${name}-` }) })

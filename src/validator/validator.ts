@@ -33,7 +33,7 @@
  */
 import type { Verifier } from '../crypto/verifier.js'
 import { defaultVerifier } from '../crypto/verifier-default.js'
-import { computeTxId } from '../msp/index.js'
+import { computeTxIds } from '../msp/index.js'
 import type { MspManager, Policy } from '../policy/index.js'
 import { TxValidationCode, type Block, type BlockHeader } from '../protos/index.js'
 import { checkBlockShape, checkBlockSignatures, checkChain, type ChainTip } from './block-checks.js'
@@ -100,7 +100,9 @@ export interface TxResult {
   tx?: ParsedTx
 }
 
-type ParsedEntry = { ok: true, tx: ParsedTx, sigs: TxSignatures } | { ok: false, code: TxValidationCode, txId?: string, reason: string }
+/** A transaction that passed the structural checks; `txIdMatches` is set once the block's txIds are hashed. */
+interface ParsedOk { ok: true, tx: ParsedTx, sigs: TxSignatures, txIdMatches: boolean }
+type ParsedEntry = ParsedOk | { ok: false, code: TxValidationCode, txId?: string, reason: string }
 
 /**
  * A block after the checks that need nothing but the block (`BlockValidator.prepare`): its shape
@@ -178,8 +180,14 @@ export class BlockValidator {
       const p = parseTransaction(env)
       if (!p.ok) return p
       state?.prefetch(p.tx)
-      return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx) }
+      return { ok: true as const, tx: p.tx, sigs: await batch.collect(p.tx), txIdMatches: false }
     }))
+    // BAD_PROPOSAL_TXID's hashes, the whole block in one batched SHA-256 call.
+    const parsedTxs = entries.filter((e): e is ParsedOk => e.ok)
+    computeTxIds(parsedTxs.map((e) => e.tx)).forEach((txId, i) => {
+      const entry = parsedTxs[i] as ParsedOk
+      entry.txIdMatches = txId === entry.tx.txId
+    })
     const t2 = now()
     let verifyDone = 0
     const verdicts = batch.verify(this.#verifier).then((v) => { verifyDone = now(); return v })
@@ -194,7 +202,7 @@ export class BlockValidator {
     const t3 = now()
     if (options.chainTip !== undefined) checkChain(header, options.chainTip)
     const results = await Promise.all(entries.map(async (p): Promise<TxResult> =>
-      p.ok ? await this.#validateTx(p.tx, p.sigs, verdicts, state) : { code: p.code, txId: p.txId ?? '', reason: p.reason }))
+      p.ok ? await this.#validateTx(p.tx, p.sigs, p.txIdMatches, verdicts, state) : { code: p.code, txId: p.txId ?? '', reason: p.reason }))
     const t4 = now()
 
     markValidationParameterChanges(results)
@@ -233,12 +241,12 @@ export class BlockValidator {
     return results
   }
 
-  async #validateTx (tx: ParsedTx, sigs: TxSignatures, verdicts: readonly boolean[], state: PrefetchingState): Promise<TxResult> {
+  async #validateTx (tx: ParsedTx, sigs: TxSignatures, txIdMatches: boolean, verdicts: readonly boolean[], state: PrefetchingState): Promise<TxResult> {
     const invalid = (code: TxValidationCode, reason: string): TxResult => ({ code, txId: tx.txId, reason, tx })
 
     if (sigs.creatorError !== undefined) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, sigs.creatorError)
     if (verdicts[sigs.creatorRequest] !== true) return invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, `creator: signature by ${sigs.creator?.id ?? '?'} does not verify`)
-    if (computeTxId(tx.nonce, tx.creator) !== tx.txId) return invalid(TxValidationCode.BAD_PROPOSAL_TXID, 'txId is not SHA-256(nonce ‖ creator)')
+    if (!txIdMatches) return invalid(TxValidationCode.BAD_PROPOSAL_TXID, 'txId is not SHA-256(nonce ‖ creator)')
     if (tx.channelId !== this.#init.channelId) return invalid(TxValidationCode.TARGET_CHAIN_NOT_FOUND, `transaction for channel ${tx.channelId}`)
     if (await state.txIdExists(tx.txId)) return invalid(TxValidationCode.DUPLICATE_TXID, 'txId already on the ledger')
     const status = tx.response?.status ?? 0
