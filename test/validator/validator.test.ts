@@ -31,9 +31,14 @@ function validator (state = new MapState()): BlockValidator {
 async function tx (rwsets: RwSpec[], extra: Partial<TxSpec> = {}): Promise<Uint8Array> {
   return (await makeTx({ creator: o1client, endorsers: [o1peer, o2peer], rwsets, ...extra })).envelope
 }
+/** The codes of `validate`, checked equal to the committer's two-stage path (finish(prepare(block))). */
 async function codes (envelopes: Uint8Array[], state = new MapState()): Promise<string[]> {
-  const results = await validator(state).validate(makeBlock(1, envelopes))
-  return results.map((r) => txValidationCodeName(r.code) as string)
+  const block = makeBlock(1, envelopes)
+  const names = (results: Array<{ code: C }>): string[] => results.map((r) => txValidationCodeName(r.code) as string)
+  const direct = names(await validator(state).validate(block))
+  const staged = validator(state)
+  expect(names(await staged.finish(await staged.prepare(block)))).toEqual(direct)
+  return direct
 }
 
 describe('BlockValidator: per-transaction checks', () => {
@@ -92,9 +97,12 @@ describe('BlockValidator: per-transaction checks', () => {
     })()
     state.txIds.add(onLedger.txId)
     expect(await codes([a, onLedger.envelope, b, fresh], state)).toEqual(['VALID', 'DUPLICATE_TXID', 'DUPLICATE_TXID', 'VALID'])
-    expect(calls).toHaveLength(1)
-    expect(calls[0]).toHaveLength(3) // a and b share a txId: asked once
-    expect(calls[0]).toContain(onLedger.txId)
+    // `codes` validates twice (validate, then prepare + finish): one call each.
+    expect(calls).toHaveLength(2)
+    for (const call of calls) {
+      expect(call).toHaveLength(3) // a and b share a txId: asked once
+      expect(call).toContain(onLedger.txId)
+    }
   })
 
   it('a failing batched txId lookup fails the block rather than passing its transactions', async () => {
