@@ -12,6 +12,7 @@ import { TestOrg } from '../../src/testing/org.js'
 import { BlockWriter } from '../../src/orderer/block-writer.js'
 import { makeBlock, makeTx } from '../validator/fixtures.js'
 import type { RwSpec } from '../validator/fixtures.js'
+import { dependentBlocks } from './dependent-blocks.js'
 
 let o1peer: SigningIdentity, o2peer: SigningIdentity, client: SigningIdentity
 let msps: MspManager
@@ -114,29 +115,8 @@ describe('Committer', () => {
   })
 
   describe('pipelined (blocks handed in without awaiting each)', () => {
-    /** Five blocks, each reading what the previous one wrote, plus a stale read and a cross-block duplicate. */
-    async function chainOfDependentBlocks (): Promise<{ blocks: Block[], expected: number[][] }> {
-      const blocks: Block[] = []
-      const expected: number[][] = []
-      let prev: Block | undefined
-      let firstTx: Uint8Array | undefined
-      for (let b = 0; b < 5; b++) {
-        const reads = b === 0 ? [] : [{ key: 'counter', version: { blockNum: b - 1, txNum: 0 } }]
-        const bump = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { reads, writes: w('counter', String(b)) } }] })
-        // Endorsed against the block before last: stale once the previous block committed.
-        const stale = await makeTx({ creator: client, endorsers: [o1peer, o2peer], rwsets: [{ namespace: 'cc', kv: { reads: b < 2 ? [{ key: 'counter', version: { blockNum: 99, txNum: 0 } }] : [{ key: 'counter', version: { blockNum: b - 2, txNum: 0 } }], writes: w(`stale${b}`, 'x') } }] })
-        const envelopes = [bump.envelope, stale.envelope, ...(firstTx === undefined ? [] : [firstTx])]
-        firstTx ??= bump.envelope
-        const block: Block = prev === undefined ? makeBlock(0, envelopes) : next(prev, envelopes)
-        blocks.push(block)
-        expected.push(b === 0 ? [C.VALID, C.MVCC_READ_CONFLICT] : [C.VALID, C.MVCC_READ_CONFLICT, C.DUPLICATE_TXID])
-        prev = block
-      }
-      return { blocks, expected }
-    }
-
     it('commits in order, each block validated against the state its predecessors left, as one at a time would', async () => {
-      const { blocks, expected } = await chainOfDependentBlocks()
+      const { blocks, expected } = await dependentBlocks({ client, endorsers: [o1peer, o2peer] })
       for (const depth of [1, 2, 4]) {
         const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
         const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
@@ -153,7 +133,7 @@ describe('Committer', () => {
     })
 
     it('a refused block in the stream rejects alone; the next ones no longer link and are refused, the rest of the queue keeps working', async () => {
-      const { blocks } = await chainOfDependentBlocks()
+      const { blocks } = await dependentBlocks({ client, endorsers: [o1peer, o2peer] })
       const { ledger, committer } = await setup()
       const tampered: Block = { ...blocks[1] as Block, header: { ...(blocks[1]?.header as NonNullable<Block['header']>), dataHash: new Uint8Array(32) } }
       const outcomes = await Promise.allSettled([blocks[0], tampered, blocks[2]].map(async (b) => await committer.commitBlock(b as Block)))
@@ -167,7 +147,7 @@ describe('Committer', () => {
     })
 
     it('holds at most pipelineDepth blocks in flight', async () => {
-      const { blocks } = await chainOfDependentBlocks()
+      const { blocks } = await dependentBlocks({ client, endorsers: [o1peer, o2peer] })
       const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
       const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
       let preparing = 0
