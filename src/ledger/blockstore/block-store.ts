@@ -12,6 +12,11 @@
  *
  * Appending checks number, previous hash and data hash (Fabric checks the first two in
  * blockfile_mgr.addBlock; the data hash is checked here too since blocks come from peers).
+ *
+ * A Bloom filter of every indexed txId (txid-filter.ts) sits in front of the txId index: the
+ * committer's duplicate check asks about a whole block of mostly fresh txIds, and the filter
+ * answers those without a storage read. Fabric has no such filter (LevelDB reads are cheap);
+ * in Chromium each index lookup is an IndexedDB request.
  */
 import {
   Block, BlockMetadataIndex, Envelope, TxValidationCode, blockDataHash, blockHeaderHash, decode, type ProcessedTransaction
@@ -19,6 +24,15 @@ import {
 import type { KvEntry, KvStore, TableSchema, WriteOp } from '../../storage/kv.js'
 import type { AbortOptions } from '../../shared/abort.js'
 import { LedgerError, fromStorageError } from '../errors.js'
+import { TxIdFilter } from './txid-filter.js'
+import { loadTxIdFilter, txIdFilterOps } from './txid-filter-records.js'
+
+/**
+ * The txId filter is persisted with every PERSIST_FILTER_EVERY-th block (in that block's write):
+ * often enough that an open replays few blocks, rarely enough that the ~77 KB current segment is
+ * not rewritten with every block.
+ */
+export const PERSIST_FILTER_EVERY = 32
 
 export const BLOCK_TABLES: readonly TableSchema[] = Object.freeze([
   { name: 'blocks' },
@@ -74,6 +88,12 @@ export class BlockStore {
   private info: ChainRecord = { height: 0, currentBlockHash: new Uint8Array(0), previousBlockHash: new Uint8Array(0), base: 0 }
   private waiters = new Set<{ wake: () => void, fail: (err: LedgerError) => void }>()
   private closed = false
+  /** Every txId of blockIndex; replaced (never mutated) by a commit's apply step. */
+  private txIdFilter = TxIdFilter.empty()
+  /** Last block the persisted filter covers (-1: none persisted). */
+  private filterPersistedUpTo = -1
+  /** Leading filter segments persisted in final (full) form: not written again. */
+  private filterPersistedFull = 0
 
   private constructor (private readonly store: KvStore) {}
 
@@ -82,6 +102,10 @@ export class BlockStore {
     try {
       const info = await store.get<ChainRecord>('chain', 'info')
       if (info !== undefined) bs.info = info
+      const loaded = await loadTxIdFilter(store, bs.info.height)
+      bs.txIdFilter = loaded.filter
+      bs.filterPersistedUpTo = loaded.persistedUpTo
+      bs.filterPersistedFull = loaded.persistedFull
     } catch (err) {
       throw fromStorageError(err, 'open block store')
     }
@@ -125,14 +149,22 @@ export class BlockStore {
     const num = (p.block.header as { number: number }).number
     const next: ChainRecord = { height: num + 1, currentBlockHash: p.hash, previousBlockHash: this.info.currentBlockHash, base: this.info.base }
     const index: BlockIndexRecord = { h: p.hash, ids: [...new Set(p.txIds.filter((t) => t !== ''))], tx: p.txIds, codes: p.codes }
+    const filter = this.txIdFilter.withAdded(index.ids)
+    const persistFilter = num - this.filterPersistedUpTo >= PERSIST_FILTER_EVERY
     return {
       ops: [
         { type: 'put', table: 'blocks', key: num, value: p.bytes },
         { type: 'put', table: 'blockIndex', key: num, value: index },
-        { type: 'put', table: 'chain', key: 'info', value: next }
+        { type: 'put', table: 'chain', key: 'info', value: next },
+        ...(persistFilter ? txIdFilterOps(filter, this.filterPersistedFull, num) : [])
       ],
       apply: () => {
         this.info = next
+        this.txIdFilter = filter
+        if (persistFilter) {
+          this.filterPersistedUpTo = num
+          this.filterPersistedFull = filter.fullSegments
+        }
         const ws = this.waiters
         this.waiters = new Set()
         for (const w of ws) w.wake()
@@ -145,11 +177,26 @@ export class BlockStore {
     const first = tail[0]?.num ?? info.height
     const rec: ChainRecord = { ...info, base: first }
     const ops: WriteOp[] = [{ type: 'put', table: 'chain', key: 'info', value: rec }]
+    // Built fresh: bootstrap only runs on an empty store. Weft's snapshots carry no list of the
+    // txIds before the tail (Fabric's do, for its duplicate check); the filter covers what the
+    // txId index covers — the tail blocks.
+    const filter = TxIdFilter.empty()
     for (const b of tail) {
+      const index: BlockIndexRecord = { h: b.hash, ids: [...new Set(b.txIds.filter((t) => t !== ''))], tx: b.txIds, codes: b.codes }
       ops.push({ type: 'put', table: 'blocks', key: b.num, value: b.bytes })
-      ops.push({ type: 'put', table: 'blockIndex', key: b.num, value: { h: b.hash, ids: [...new Set(b.txIds.filter((t) => t !== ''))], tx: b.txIds, codes: b.codes } satisfies BlockIndexRecord })
+      ops.push({ type: 'put', table: 'blockIndex', key: b.num, value: index })
+      filter.add(index.ids)
     }
-    return { ops, apply: () => { this.info = rec } }
+    ops.push(...txIdFilterOps(filter, 0, info.height - 1))
+    return {
+      ops,
+      apply: () => {
+        this.info = rec
+        this.txIdFilter = filter
+        this.filterPersistedUpTo = info.height - 1
+        this.filterPersistedFull = filter.fullSegments
+      }
+    }
   }
 
   async getBlockBytes (num: number): Promise<Uint8Array> {
@@ -201,23 +248,27 @@ export class BlockStore {
 
   /**
    * getTxLoc for many txIds at once (the validator's duplicate-txId check asks for a whole
-   * block's): the same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND), every
-   * lookup in ONE store round trip (one IndexedDB transaction over the multiEntry txId index).
+   * block's): the same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND). txIds
+   * the filter rules out are answered without storage; the rest in ONE store round trip (one
+   * IndexedDB transaction over the multiEntry txId index), none when nothing may be present.
    */
   async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | undefined>> {
     if (!Array.isArray(txIds)) throw new LedgerError('LEDGER_BAD_INPUT', 'txIds must be an array of strings')
     txIds.forEach((t, i) => {
       if (typeof t !== 'string' || t === '') throw new LedgerError('LEDGER_BAD_INPUT', `txIds[${i}] must be a non-empty string`)
     })
-    const distinct = [...new Set(txIds)]
-    let rowsPerTxId
-    try {
-      rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord>('blockIndex', 'txId', distinct)
-    } catch (err) {
-      throw fromStorageError(err, 'transaction lookup')
-    }
+    const filter = this.txIdFilter
+    const candidates = [...new Set(txIds)].filter((t) => filter.mightContain(t))
     const found = new Map<string, TxLocation | undefined>()
-    distinct.forEach((txId, i) => { found.set(txId, firstValidLocation(txId, rowsPerTxId[i] ?? [])) })
+    if (candidates.length > 0) {
+      let rowsPerTxId
+      try {
+        rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord>('blockIndex', 'txId', candidates)
+      } catch (err) {
+        throw fromStorageError(err, 'transaction lookup')
+      }
+      candidates.forEach((txId, i) => { found.set(txId, firstValidLocation(txId, rowsPerTxId[i] ?? [])) })
+    }
     return txIds.map((t) => found.get(t))
   }
 
