@@ -12,7 +12,7 @@
  * read saved for most fresh txIds.
  *
  * Sizing, with the standard formulas for n items at false-positive rate p:
- *   m = ⌈−n·ln p / (ln 2)²⌉ = 628,159 bits for n = 2^16, p = 0.01 → 628,160 (78,520 bytes);
+ *   m = ⌈−n·ln p / (ln 2)²⌉ = 628,167 bits for n = 2^16, p = 0.01 → 628,168 (78,521 bytes);
  *   k = round((m/n)·ln 2) = round(6.64) = 7 probes;
  *   rate when full = (1 − e^(−k·n/m))^k ≈ 1.00 %.
  *
@@ -28,11 +28,11 @@
 /** Items per segment. */
 export const SEGMENT_CAPACITY = 1 << 16
 /** Bits per segment (see the sizing above; a multiple of 8). */
-export const SEGMENT_BITS = 628_160
+export const SEGMENT_BITS = 628_168
 /** Probes per item. */
 export const PROBES = 7
 /** Names the hash and sizing: a persisted filter with another id is rebuilt, not misread. */
-export const FILTER_ID = 'bloom/fnv1a-fmix32-x2/65536/628160/7'
+export const FILTER_ID = 'bloom/fnv1a-fmix32-x2/65536/628168/7'
 
 /** A segment as persisted (plain, structured-cloneable). */
 export interface TxIdFilterSegmentRecord {
