@@ -63,20 +63,30 @@ export class Committer {
    * committed strictly in order, each against the state its predecessors left.
    */
   async commitBlock (block: Block): Promise<CommittedBlock> {
+    const { committed } = await this.accept(block)
+    return await committed
+  }
+
+  /**
+   * Hands `block` to the pipeline and resolves as soon as it holds one of the `pipelineDepth`
+   * slots — the backpressure a deliver loop awaits before reading the next block — with
+   * `committed`, which settles once the block is validated and committed (or refused).
+   */
+  async accept (block: Block): Promise<{ committed: Promise<CommittedBlock> }> {
     await this.#acquireSlot()
     // Depends on the block alone, so it may run while earlier blocks commit. A configuration
     // block (channel config updates, a later issue) will have to drain the pipeline first.
     const prepared = this.validator.prepare(block)
-    prepared.catch(() => undefined) // reported through `run` below
-    const run = this.#queue.then(async () => {
+    prepared.catch(() => undefined) // reported through `committed`
+    const committed = this.#queue.then(async () => {
       try {
         return await this.#commit(await prepared)
       } finally {
         this.#releaseSlot()
       }
     })
-    this.#queue = run.catch(() => undefined)
-    return await run
+    this.#queue = committed.catch(() => undefined)
+    return { committed }
   }
 
   async #acquireSlot (): Promise<void> {

@@ -141,7 +141,12 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
   for (const peer of peers) {
     // Joining with the genesis block: Fabric's peer commits it without validation (it is the channel's config).
     if (genesis !== undefined && peer.ledger.blockStore.height === 0) await peer.ledger.commit(genesis, [TxValidationCode.VALID])
-    orderer.deliver(async (block) => { await peer.committer.commitBlock(block) })
+    // The deliver loop waits only for a pipeline slot: the peer prepares the next block (decode,
+    // identities, signatures) while it commits the current one.
+    orderer.deliver(async (block) => {
+      const { committed } = await peer.committer.accept(block)
+      committed.catch((err: unknown) => { peer.commitErrors.push(err) })
+    })
   }
   return new Network(channel, orgs, peers, orderer, admins, clients)
 }

@@ -43,6 +43,9 @@ export function ordererBlockValidation (ordererMsp: Msp): Policy {
 }
 
 export class TestPeer {
+  /** Blocks delivered to this peer that it refused to commit (bad hash, signature, chain), oldest first. */
+  readonly commitErrors: unknown[] = []
+
   private constructor (
     readonly name: string,
     readonly mspId: string,

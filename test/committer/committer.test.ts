@@ -173,5 +173,22 @@ describe('Committer', () => {
       for (const depth of [0, -1, 1.5, Number.NaN]) expect(() => new Committer(ledger, validator, { pipelineDepth: depth })).toThrow(RangeError)
       await ledger.close()
     })
+
+    it('accept resolves once the block holds a slot (a deliver loop\'s backpressure); committed settles later', async () => {
+      const { blocks, expected } = await dependentBlocks({ client, endorsers: [o1peer, o2peer] }, 3)
+      const ledger = await KvLedger.open({ channelId: 'ch', storage: memoryKvStoreFactory() })
+      const validator = new BlockValidator({ channelId: 'ch', msps, state: ledgerCommittedState(ledger), policyFor: async (ns) => ns === 'cc' ? policy : undefined })
+      const committer = new Committer(ledger, validator, { pipelineDepth: 1 })
+      const events: string[] = []
+      committer.onBlock((c) => { events.push(`committed ${c.blockNum}`) })
+      const first = await committer.accept(blocks[0] as Block)
+      events.push('accepted 0')
+      const second = committer.accept(blocks[1] as Block).then((r) => { events.push('accepted 1'); return r })
+      const committed = await Promise.all([first.committed, (await second).committed])
+      // With one slot, block 1 is accepted only after block 0 committed.
+      expect(events).toEqual(['accepted 0', 'committed 0', 'accepted 1', 'committed 1'])
+      expect(committed.map((c) => c.txs.map((t) => t.code))).toEqual(expected.slice(0, 2))
+      await ledger.close()
+    })
   })
 })

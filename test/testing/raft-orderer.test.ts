@@ -39,6 +39,7 @@ async function expectOneHashChain (net: TestNetwork): Promise<number> {
     }
   }
   expect(raft.deliveryErrors).toEqual([])
+  expect(net.peers.flatMap((p) => p.commitErrors)).toEqual([])
   return height
 }
 
