@@ -47,6 +47,8 @@ export interface ContractContext {
   /** Peers that endorse submissions (one per org); the first of the identity's org evaluates and reports commits. */
   endorsers: () => readonly TestPeer[]
   home: TestPeer
+  /** Every peer of the network: a transaction's status is reported once all of them committed its block. */
+  peers: () => readonly TestPeer[]
   orderer: OrderingService
   checkOpen: () => void
 }
@@ -110,6 +112,10 @@ export class Contract {
           result: result.slice(),
           getStatus: async () => {
             const tx: CommittedTx = await committed
+            // The status is the home peer's (as a Fabric Gateway reports its own peer's); the
+            // test network also waits for the other peers, which commit independently, so that
+            // the next call sees this transaction on whichever peer it reaches.
+            await Promise.all(this.ctx.peers().map(async (peer) => { await peer.reached(tx.blockNum) }))
             return { code: tx.code, codeName: txValidationCodeName(tx.code) ?? String(tx.code), successful: tx.code === 0, blockNumber: tx.blockNum }
           }
         }

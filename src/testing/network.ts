@@ -145,7 +145,7 @@ export async function createTestNetwork (options: TestNetworkOptions): Promise<T
     // identities, signatures) while it commits the current one.
     orderer.deliver(async (block) => {
       const { committed } = await peer.committer.accept(block)
-      committed.catch((err: unknown) => { peer.commitErrors.push(err) })
+      committed.catch((err: unknown) => { peer.refused(err) })
     })
   }
   return new Network(channel, orgs, peers, orderer, admins, clients)
@@ -181,6 +181,7 @@ class Network implements TestNetwork {
       channelId: this.channel,
       identity,
       endorsers: () => this.peers,
+      peers: () => this.peers,
       home,
       orderer: this.orderer,
       checkOpen: () => { this.#checkOpen() }
@@ -234,7 +235,7 @@ class Network implements TestNetwork {
 
   #lifecycleContract (identity: SigningIdentity, endorsers: readonly TestPeer[]): Contract {
     const home = this.peers.find((p) => p.mspId === identity.mspId) ?? (this.peers[0] as TestPeer)
-    return new Contract(LIFECYCLE_NAMESPACE, { channelId: this.channel, identity, endorsers: () => endorsers, home, orderer: this.orderer, checkOpen: () => { this.#checkOpen() } })
+    return new Contract(LIFECYCLE_NAMESPACE, { channelId: this.channel, identity, endorsers: () => endorsers, home, peers: () => this.peers, orderer: this.orderer, checkOpen: () => { this.#checkOpen() } })
   }
 
   async #local (peer: TestPeer, identity: SigningIdentity, fn: string, arg: Uint8Array): Promise<Uint8Array> {

@@ -45,6 +45,7 @@ export function ordererBlockValidation (ordererMsp: Msp): Policy {
 export class TestPeer {
   /** Blocks delivered to this peer that it refused to commit (bad hash, signature, chain), oldest first. */
   readonly commitErrors: unknown[] = []
+  readonly #reachWaiters = new Set<() => void>()
 
   private constructor (
     readonly name: string,
@@ -71,6 +72,34 @@ export class TestPeer {
     committer.onBlock(chaincodes.onBlock)
     const endorser = new Endorser({ channelId: init.channelId, ledger, msps, acl: init.acl, identity: init.identity, resolve: chaincodes.resolve })
     return new TestPeer(init.name, init.mspId, init.identity, ledger, committer, endorser, installed, chaincodes)
+  }
+
+  /** Records a delivered block this peer refused; wakes `reached` waiters (that block will never commit). */
+  refused (err: unknown): void {
+    this.commitErrors.push(err)
+    for (const wake of this.#reachWaiters) wake()
+  }
+
+  /**
+   * Resolves once this peer has committed block `blockNum` — or has refused a block, after
+   * which it never will (see `commitErrors`). Peers commit independently: the test network's
+   * `getStatus` waits for every peer this way, so a call right after a submit sees the same
+   * state on every endorser.
+   */
+  async reached (blockNum: number): Promise<void> {
+    const errorsBefore = this.commitErrors.length
+    const done = (): boolean => this.ledger.getChainInfo().height > blockNum || this.commitErrors.length > errorsBefore
+    if (done()) return
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (!done()) return
+        this.#reachWaiters.delete(check)
+        unsubscribe()
+        resolve()
+      }
+      const unsubscribe = this.committer.onBlock(check)
+      this.#reachWaiters.add(check)
+    })
   }
 
   async close (): Promise<void> {

@@ -39,3 +39,36 @@ describe('TestPeer: orderer block signatures (BlockValidation)', () => {
     }
   })
 })
+
+describe('TestPeer.reached', () => {
+  it('resolves once the block is committed, at once when it already is, and when the peer refused a block', async () => {
+    const org = await TestOrg.create('Org1MSP')
+    const policies = new ChannelPolicies({ msps: new MspManager([org.msp]) })
+    const peer = await TestPeer.create({
+      name: 'peer0', mspId: 'Org1MSP', channelId: 'ch', identity: await org.enroll('peer0', { role: 'peer' }),
+      policies, acl: new AclProvider(policies), storage: memoryKvStoreFactory()
+    })
+    try {
+      const genesis = makeBlock(0, [])
+      let reached1 = false
+      const waiting = peer.reached(1).then(() => { reached1 = true })
+      await peer.ledger.commit(genesis, [])
+      await peer.reached(0) // already committed
+      expect(reached1).toBe(false)
+      await peer.committer.commitBlock(makeBlock(1, [], blockHeaderHash(genesis.header as NonNullable<Block['header']>)))
+      await waiting
+      expect(reached1).toBe(true)
+
+      let reached5 = false
+      const never = peer.reached(5).then(() => { reached5 = true })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(reached5).toBe(false)
+      peer.refused(new Error('bad block'))
+      await never
+      expect(peer.commitErrors).toHaveLength(1)
+    } finally {
+      await peer.close()
+    }
+  })
+})
+

@@ -16,7 +16,7 @@ let admin1: SigningIdentity, admin2: SigningIdentity
 
 function lifecycle (identity: SigningIdentity, endorsers: TestPeer[]): Contract {
   const home = endorsers[0] as TestPeer
-  return new Contract('_lifecycle', { channelId: 'mychannel', identity, endorsers: () => endorsers, home, orderer: net.orderer, checkOpen: () => undefined })
+  return new Contract('_lifecycle', { channelId: 'mychannel', identity, endorsers: () => endorsers, home, peers: () => net.peers, orderer: net.orderer, checkOpen: () => undefined })
 }
 const params = (name: string, sequence: number, extra: Record<string, unknown> = {}): { sequence: number, name: string, version: string, endorsementPlugin: string, validationPlugin: string, validationParameter: Uint8Array<ArrayBuffer>, initRequired: boolean } =>
   ({ sequence, name, version: '1.0', endorsementPlugin: '', validationPlugin: '', validationParameter: applicationPolicy() as Uint8Array<ArrayBuffer>, initRequired: false, ...extra })
