@@ -19,7 +19,7 @@ export function ledgerCommittedState (ledger: KvLedger): CommittedState {
       for await (const kv of ledger.state.range(namespace, startKey, endKey)) yield { key: kv.key, version: kv.version }
     },
     async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
-      return (await ledger.blockStore.getTxLocs(txIds)).map((loc) => loc !== undefined)
+      return await ledger.blockStore.txIdsExist(txIds)
     }
   }
 }

@@ -19,6 +19,12 @@ export type LedgerErrorCode =
   /** Arguments the ledger cannot accept (keys that are not UTF-8, namespaces with U+0000...). */
   | 'LEDGER_BAD_INPUT'
   | 'LEDGER_NOT_FOUND'
+  /**
+   * The txId was committed before the snapshot this ledger was bootstrapped from: it exists (a
+   * replay is a duplicate) but its block is not held (Fabric: "Ledger bootstrapped from a
+   * snapshot. First available block = N").
+   */
+  | 'LEDGER_BEFORE_SNAPSHOT'
   /** Storage is full: nothing of the block was written; retry when space returns. */
   | 'LEDGER_QUOTA_EXCEEDED'
   /** The storage transaction failed or was aborted: nothing of the block was written. */

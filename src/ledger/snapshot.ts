@@ -5,9 +5,16 @@
  * joins late starts from the snapshot and then verifies every later block against the hash
  * chain: the first block it commits must name the snapshot's last block hash as previousHash.
  *
- * Format (weft-ledger-snapshot/1): UTF-8 JSON `{"format","hash","body"}`; bytes are base64;
+ * Format (weft-ledger-snapshot/2): UTF-8 JSON `{"format","hash","body"}`; bytes are base64;
  * `hash` is the hex SHA-256 of the JSON text of `body`. Fabric's peers compare their snapshot
  * hashes out of band before trusting one; `snapshotHash()` gives the value to compare.
+ *
+ * /2 adds `body.txIds`: every distinct non-empty txId committed before the tail, sorted — Fabric's
+ * blkstorage `txids.data` — so the joiner's DUPLICATE_TXID check still finds them (replay
+ * protection). It is a new format, not an optional field of /1, so that a peer that does not know
+ * the field refuses the snapshot ("unknown format") instead of importing it and silently
+ * accepting replays of pre-snapshot transactions. /1 snapshots still import, with /1's
+ * limitation: no pre-tail txIds.
  */
 import { sha256 } from '../crypto/sha256.js'
 import { Block, BlockMetadataIndex, blockDataHash, blockHeaderHash, decode, encode } from '../protos/index.js'
@@ -18,7 +25,9 @@ import { BlockStore } from './blockstore/block-store.js'
 import { StateDb, type StateExport } from './statedb/state-db.js'
 import { HistoryDb } from './history/history-db.js'
 
-const FORMAT = 'weft-ledger-snapshot/1'
+const FORMAT = 'weft-ledger-snapshot/2'
+/** The format before txIds: importable, without replay protection for pre-tail transactions. */
+const FORMAT_V1 = 'weft-ledger-snapshot/1'
 
 interface SnapshotBody {
   channelId: string
@@ -33,6 +42,8 @@ interface SnapshotBody {
     indexes: Array<[string, string[]]>
   }
   history?: Array<[string, string, Array<[string, string, number, number, boolean]>]>
+  /** /2: distinct non-empty txIds committed before the tail, sorted (absent in /1). */
+  txIds?: string[]
 }
 
 export interface ExportOptions {
@@ -69,7 +80,10 @@ export async function exportSnapshot (ledger: KvLedger, options: ExportOptions =
     if (info.height === 0) throw new LedgerError('LEDGER_BAD_INPUT', 'cannot snapshot an empty ledger')
     const state: StateExport = await ledger.state.exportState()
     const tail: string[] = []
-    for (let n = Math.max(ledger.blockStore.base, info.height - tailCount); n < info.height; n++) tail.push(toB64(await ledger.blockStore.getBlockBytes(n)))
+    const tailStart = Math.max(ledger.blockStore.base, info.height - tailCount)
+    for (let n = tailStart; n < info.height; n++) tail.push(toB64(await ledger.blockStore.getBlockBytes(n)))
+    // Includes the txIds of the snapshot this ledger may itself have started from.
+    const txIds = await ledger.blockStore.exportTxIdsBefore(tailStart)
     const body: SnapshotBody = {
       channelId: ledger.channelId,
       height: info.height,
@@ -80,7 +94,8 @@ export async function exportSnapshot (ledger: KvLedger, options: ExportOptions =
         entries: state.entries.map(([ns, k, v, b, t]) => [ns, k, toB64(v), b, t]),
         metadata: state.metadata.map(([ns, k, m]) => [ns, k, m.map(([name, v]) => [name, toB64(v)])]),
         indexes: state.indexes
-      }
+      },
+      txIds
     }
     if (options.includeHistory === true) {
       if (ledger.history === undefined) throw new LedgerError('LEDGER_BAD_INPUT', 'this ledger keeps no history to export')
@@ -103,13 +118,30 @@ function readSnapshot (bytes: Uint8Array): { body: SnapshotBody, hash: string } 
   } catch (err) {
     throw invalid('not JSON', err)
   }
-  if (outer.format !== FORMAT) throw invalid(`unknown format ${String(outer.format)}`)
+  if (outer.format !== FORMAT && outer.format !== FORMAT_V1) throw invalid(`unknown format ${String(outer.format)}`)
   if (typeof outer.hash !== 'string' || typeof outer.body !== 'object' || outer.body === null) throw invalid('missing hash or body')
   const text = JSON.stringify(outer.body)
   if (toHex(sha256(encoder.encode(text))) !== outer.hash) throw invalid('content hash mismatch')
   const body = outer.body as SnapshotBody
   if (!Number.isSafeInteger(body.height) || body.height < 1 || !Array.isArray(body.tail) || body.tail.length === 0) throw invalid('bad height or tail')
+  if (outer.format === FORMAT_V1) {
+    if (body.txIds !== undefined) throw invalid(`${FORMAT_V1} carries no txIds`)
+  } else {
+    checkTxIds(body.txIds)
+  }
   return { body, hash: outer.hash }
+}
+
+/** txIds must be non-empty strings in strictly ascending order (sorted, distinct), as exported. */
+function checkTxIds (txIds: unknown): asserts txIds is string[] {
+  if (!Array.isArray(txIds)) throw invalid('txIds missing')
+  let prev: string | undefined
+  for (let i = 0; i < txIds.length; i++) {
+    const t: unknown = txIds[i]
+    if (typeof t !== 'string' || t === '') throw invalid(`txIds[${i}] is not a non-empty string`)
+    if (prev !== undefined && !(prev < t)) throw invalid(`txIds[${i}] is not after txIds[${i - 1}] (sorted, distinct)`)
+    prev = t
+  }
 }
 
 /** The integrity hash peers compare before trusting a snapshot (hex SHA-256). */
@@ -120,6 +152,8 @@ export function snapshotHash (bytes: Uint8Array): string {
 /**
  * Creates the channel's ledger from a snapshot in EMPTY storage and opens it. The tail blocks
  * must chain (numbers, previous hashes, data hashes) up to the snapshot's current block hash.
+ * The pre-tail txIds (/2) are stored so that a replay of any earlier transaction is a
+ * DUPLICATE_TXID; its location is not held (getTxLoc: LEDGER_BEFORE_SNAPSHOT).
  */
 export async function createLedgerFromSnapshot (init: KvLedgerInit, bytes: Uint8Array): Promise<KvLedger> {
   const { body } = readSnapshot(bytes)
@@ -166,7 +200,7 @@ export async function createLedgerFromSnapshot (init: KvLedgerInit, bytes: Uint8
     }
     const historyMods: Array<[string, string, KeyModification[]]> = (body.history ?? []).map(([ns, k, mods]) => [ns, k, mods.map(([txId, v, s, n, d]) => ({ txId, value: fromB64(v), timestamp: { seconds: s, nanos: n }, isDelete: d }))])
     const ops = [
-      ...blocks.prepareBootstrap({ height: body.height, currentBlockHash: fromHex(body.currentBlockHash), previousBlockHash: fromHex(body.previousBlockHash) }, entries).ops,
+      ...blocks.prepareBootstrap({ height: body.height, currentBlockHash: fromHex(body.currentBlockHash), previousBlockHash: fromHex(body.previousBlockHash) }, entries, body.txIds ?? []).ops,
       ...state.prepareImport(stateExport, last),
       ...history.prepareImport(historyMods, last)
     ]

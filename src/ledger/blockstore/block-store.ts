@@ -13,6 +13,15 @@
  * Appending checks number, previous hash and data hash (Fabric checks the first two in
  * blockfile_mgr.addBlock; the data hash is checked here too since blocks come from peers).
  *
+ * A store bootstrapped from a snapshot also holds the txIds committed before it (Fabric's
+ * snapshot `txids.data`, imported by blkstorage importTxIDsFromSnapshot as txId index entries
+ * with no location) as pseudo-records of `blockIndex` under NEGATIVE keys: `{ ids }` only, a few
+ * thousand txIds each (one put per chunk, not per txId), keyed so that ascending key order is
+ * the snapshot's order and every key sorts before block 0. The multiEntry `txId` index finds them
+ * like any block's txIds; they have no `h` (so the `hash` index skips them), no `tx`, no `codes`.
+ * Readers by block number start at 0 or above; whole-table scans (filter rebuild, snapshot
+ * export) include them on purpose.
+ *
  * A Bloom filter of every indexed txId (txid-filter.ts) sits in front of the txId index: the
  * committer's duplicate check asks about a whole block of mostly fresh txIds, and the filter
  * answers those without a storage read. Fabric has no such filter (LevelDB reads are cheap);
@@ -52,6 +61,34 @@ export interface TxLocation {
   blockNum: number
   txNum: number
   validationCode: number
+  beforeSnapshot?: undefined
+}
+
+/**
+ * A txId committed before the snapshot this store was bootstrapped from: it exists (the
+ * duplicate check finds it) but its block is not held, so it has no location — Fabric's txId
+ * index entry with a nil value (blkstorage errNilValue). `getTxLoc` turns it into
+ * LEDGER_BEFORE_SNAPSHOT. The optional location fields read as undefined, so `loc?.blockNum`
+ * still type-checks for callers that only want held locations.
+ */
+export interface TxBeforeSnapshot {
+  beforeSnapshot: true
+  /** First block this store holds (Fabric: "first available block"). */
+  firstAvailableBlock: number
+  blockNum?: undefined
+  txNum?: undefined
+  validationCode?: undefined
+}
+
+/** txIds per snapshot pseudo-record of `blockIndex` (~260 KB of hex txIds; one put each). */
+export const SNAPSHOT_TXIDS_PER_RECORD = 4096
+
+/** blockIndex records read per round trip when listing txIds for a snapshot (bounds memory). */
+const EXPORT_PAGE = 256
+
+/** Snapshot pseudo-record (negative key): the txIds committed before the snapshot. */
+interface SnapshotTxIdsRecord {
+  ids: string[]
 }
 
 interface BlockIndexRecord {
@@ -172,15 +209,27 @@ export class BlockStore {
     }
   }
 
-  /** Ops that bootstrap an empty store at a snapshot's height (with optional tail blocks). */
-  prepareBootstrap (info: ChainInfo, tail: ReadonlyArray<{ num: number, bytes: Uint8Array, hash: Uint8Array, txIds: string[], codes: Uint8Array }>): { ops: WriteOp[], apply: () => void } {
+  /**
+   * Ops that bootstrap an empty store at a snapshot's height, with optional tail blocks and the
+   * txIds committed before the tail (`snapshotTxIds`: distinct, non-empty; Fabric's txids.data).
+   */
+  prepareBootstrap (
+    info: ChainInfo,
+    tail: ReadonlyArray<{ num: number, bytes: Uint8Array, hash: Uint8Array, txIds: string[], codes: Uint8Array }>,
+    snapshotTxIds: readonly string[] = []
+  ): { ops: WriteOp[], apply: () => void } {
     const first = tail[0]?.num ?? info.height
     const rec: ChainRecord = { ...info, base: first }
     const ops: WriteOp[] = [{ type: 'put', table: 'chain', key: 'info', value: rec }]
-    // Built fresh: bootstrap only runs on an empty store. Weft's snapshots carry no list of the
-    // txIds before the tail (Fabric's do, for its duplicate check); the filter covers what the
-    // txId index covers — the tail blocks.
+    // Built fresh (bootstrap only runs on an empty store), in the order a rebuild scans
+    // blockIndex: the snapshot chunks (ascending negative keys), then the tail blocks.
     const filter = TxIdFilter.empty()
+    const chunks = Math.ceil(snapshotTxIds.length / SNAPSHOT_TXIDS_PER_RECORD)
+    for (let c = 0; c < chunks; c++) {
+      const ids = snapshotTxIds.slice(c * SNAPSHOT_TXIDS_PER_RECORD, (c + 1) * SNAPSHOT_TXIDS_PER_RECORD)
+      ops.push({ type: 'put', table: 'blockIndex', key: c - chunks, value: { ids } satisfies SnapshotTxIdsRecord })
+      filter.add(ids)
+    }
     for (const b of tail) {
       const index: BlockIndexRecord = { h: b.hash, ids: [...new Set(b.txIds.filter((t) => t !== ''))], tx: b.txIds, codes: b.codes }
       ops.push({ type: 'put', table: 'blocks', key: b.num, value: b.bytes })
@@ -197,6 +246,30 @@ export class BlockStore {
         this.filterPersistedFull = filter.fullSegments
       }
     }
+  }
+
+  /**
+   * Every distinct non-empty txId committed before block `end`, sorted (UTF-16 code-unit order:
+   * Fabric's byte order for the usual hex txIds): the blocks held below `end` and, for a store
+   * itself bootstrapped from a snapshot, the txIds that snapshot carried — Fabric's
+   * exportUniqueTxIDs. Reads blockIndex records a page at a time, never block bodies.
+   */
+  async exportTxIdsBefore (end: number): Promise<string[]> {
+    if (!Number.isSafeInteger(end) || end < 0) throw new LedgerError('LEDGER_BAD_INPUT', `end must be a non-negative integer, got ${String(end)}`)
+    const seen = new Set<string>()
+    try {
+      let after: number | undefined
+      for (;;) {
+        const page = await this.store.getRange<{ ids: string[] }>('blockIndex', { ...(after === undefined ? {} : { gt: after }), lt: end, limit: EXPORT_PAGE })
+        for (const { value } of page) for (const id of value.ids) seen.add(id)
+        const last = page[page.length - 1]
+        if (last === undefined || page.length < EXPORT_PAGE) break
+        after = last.key as number
+      }
+    } catch (err) {
+      throw fromStorageError(err, 'export txIds')
+    }
+    return [...seen].sort()
   }
 
   async getBlockBytes (num: number): Promise<Uint8Array> {
@@ -237,39 +310,63 @@ export class BlockStore {
    * Where a txId was committed. Fabric keys its index txId~blockNum~txNum and returns the first
    * entry, i.e. the earliest occurrence; later duplicates are DUPLICATE_TXID by construction.
    * Weft returns the earliest VALID occurrence if there is one, else the earliest occurrence:
-   * the same answer on any chain Fabric's validator produced.
+   * the same answer on any chain Fabric's validator produced. A txId committed before the
+   * snapshot this store was bootstrapped from throws LEDGER_BEFORE_SNAPSHOT (Fabric: "details for
+   * the TXID not available. Ledger bootstrapped from a snapshot. First available block = N").
    */
   async getTxLoc (txId: string): Promise<TxLocation> {
     if (typeof txId !== 'string' || txId === '') throw new LedgerError('LEDGER_BAD_INPUT', 'txId must be a non-empty string')
     const [loc] = await this.getTxLocs([txId])
     if (loc === undefined) throw new LedgerError('LEDGER_NOT_FOUND', `no transaction with txId ${txId}`)
+    if (loc.beforeSnapshot === true) {
+      throw new LedgerError('LEDGER_BEFORE_SNAPSHOT', `details for txId ${txId} not available: the ledger was bootstrapped from a snapshot, first available block ${loc.firstAvailableBlock}`)
+    }
     return loc
   }
 
   /**
-   * getTxLoc for many txIds at once (the validator's duplicate-txId check asks for a whole
-   * block's): the same answer per txId (undefined where getTxLoc says LEDGER_NOT_FOUND). txIds
-   * the filter rules out are answered without storage; the rest in ONE store round trip (one
-   * IndexedDB transaction over the multiEntry txId index), none when nothing may be present.
+   * getTxLoc for many txIds at once: the same answer per txId — undefined where getTxLoc says
+   * LEDGER_NOT_FOUND, a TxBeforeSnapshot where it says LEDGER_BEFORE_SNAPSHOT. txIds the filter
+   * rules out are answered without storage; the rest in ONE store round trip (one IndexedDB
+   * transaction over the multiEntry txId index), none when nothing may be present.
    */
-  async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | undefined>> {
+  async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | TxBeforeSnapshot | undefined>> {
+    const rows = await this.indexRows(txIds, 'transaction lookup')
+    const base = this.info.base
+    return txIds.map((t) => {
+      const r = rows.get(t)
+      return r === undefined ? undefined : firstValidLocation(t, r, base)
+    })
+  }
+
+  /**
+   * Whether each txId is on the ledger — in a held block or before the snapshot this store
+   * started from: Fabric's TxIDExists, the committer's DUPLICATE_TXID question. Behind the
+   * filter, in at most one store round trip, like getTxLocs.
+   */
+  async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
+    const rows = await this.indexRows(txIds, 'txId existence check')
+    return txIds.map((t) => (rows.get(t)?.length ?? 0) > 0)
+  }
+
+  /** The txId index rows of each distinct txId the filter cannot rule out (others absent). */
+  private async indexRows (txIds: readonly string[], what: string): Promise<Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>> {
     if (!Array.isArray(txIds)) throw new LedgerError('LEDGER_BAD_INPUT', 'txIds must be an array of strings')
     txIds.forEach((t, i) => {
       if (typeof t !== 'string' || t === '') throw new LedgerError('LEDGER_BAD_INPUT', `txIds[${i}] must be a non-empty string`)
     })
     const filter = this.txIdFilter
     const candidates = [...new Set(txIds)].filter((t) => filter.mightContain(t))
-    const found = new Map<string, TxLocation | undefined>()
-    if (candidates.length > 0) {
-      let rowsPerTxId
-      try {
-        rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord>('blockIndex', 'txId', candidates)
-      } catch (err) {
-        throw fromStorageError(err, 'transaction lookup')
-      }
-      candidates.forEach((txId, i) => { found.set(txId, firstValidLocation(txId, rowsPerTxId[i] ?? [])) })
+    const found = new Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>()
+    if (candidates.length === 0) return found
+    let rowsPerTxId
+    try {
+      rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord | SnapshotTxIdsRecord>('blockIndex', 'txId', candidates)
+    } catch (err) {
+      throw fromStorageError(err, what)
     }
-    return txIds.map((t) => found.get(t))
+    candidates.forEach((txId, i) => { found.set(txId, rowsPerTxId[i] ?? []) })
+    return found
   }
 
   async getBlockByTxID (txId: string): Promise<Block> {
@@ -350,11 +447,19 @@ export class BlockStore {
 
 /**
  * Fabric's answer for a txId that appears more than once (only possible for invalid duplicates):
- * the first VALID occurrence, else the first occurrence. Rows come in block (primary-key) order.
+ * the first VALID occurrence, else the first occurrence. Rows come in primary-key order: snapshot
+ * pseudo-records (negative keys) first, then blocks. A pre-snapshot occurrence is the earliest, but
+ * its validation code is unknown: a VALID held occurrence still wins (on a chain Fabric's
+ * validator produced, a txId has at most one VALID occurrence), else the answer is "before the
+ * snapshot".
  */
-function firstValidLocation (txId: string, rows: ReadonlyArray<KvEntry<BlockIndexRecord>>): TxLocation | undefined {
-  let first: TxLocation | undefined
+function firstValidLocation (txId: string, rows: ReadonlyArray<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>, base: number): TxLocation | TxBeforeSnapshot | undefined {
+  let first: TxLocation | TxBeforeSnapshot | undefined
   for (const { key, value } of rows) {
+    if ((key as number) < 0 || !('tx' in value)) {
+      first ??= { beforeSnapshot: true, firstAvailableBlock: base }
+      continue
+    }
     for (let i = 0; i < value.tx.length; i++) {
       if (value.tx[i] !== txId) continue
       const loc = { blockNum: key as number, txNum: i, validationCode: value.codes[i] as number }

@@ -65,7 +65,7 @@ export interface LoadedTxIdFilter {
 /**
  * Loads the persisted filter and adds the txIds of every blockIndex record after its `upTo`.
  * Without a usable persisted filter (a ledger from before the filter, or a corrupt record) it
- * is rebuilt from ALL blockIndex records: one paged scan of the index, i.e. reading every
+ * is rebuilt from ALL blockIndex records (snapshot pseudo-records included): one paged scan of the index, i.e. reading every
  * block's txId list once (for 1M transactions ~64 MB of strings through IndexedDB, seconds in a
  * browser) — once, since the next commit persists the result.
  */
@@ -75,10 +75,13 @@ export async function loadTxIdFilter (store: KvStore, height: number): Promise<L
   const persistedUpTo = persisted?.upTo ?? -1
   const persistedFull = persisted === undefined ? 0 : filter.fullSegments
   // Blocks are added in number order, each block's distinct txIds in index order: exactly the
-  // order of the commits, so the result is bit-identical to the filter the commits built.
-  let after: number = persistedUpTo
+  // order of the commits, so the result is bit-identical to the filter the commits built. A
+  // rebuild starts below every key: a snapshot bootstrap's pseudo-records of pre-snapshot txIds
+  // sit under negative keys (block-store.ts) and come first, as in prepareBootstrap. A persisted
+  // filter already holds them (it was written at bootstrap, upTo ≥ 0).
+  let after: number | undefined = persisted === undefined ? undefined : persistedUpTo
   for (;;) {
-    const page = await store.getRange<{ ids: string[] }>('blockIndex', { gt: after, limit: PAGE })
+    const page = await store.getRange<{ ids: string[] }>('blockIndex', { ...(after === undefined ? {} : { gt: after }), limit: PAGE })
     for (const { value } of page) filter.add(value.ids)
     const last = page[page.length - 1]
     if (last === undefined || page.length < PAGE) break
