@@ -26,7 +26,8 @@ describe('txId filter through the ledger', () => {
     const rec = factory.last
     expect(rec).toBeDefined()
     const locs = await joiner.blockStore.getTxLocs(['t1', 't2', 't3', 't0'])
-    expect(locs.map((l) => l?.blockNum)).toEqual([1, 1, 2, undefined]) // t0 precedes the tail: Weft snapshots carry no txId list
+    expect(locs.map((l) => l?.blockNum)).toEqual([1, 1, 2, undefined])
+    expect(locs[3]).toEqual({ beforeSnapshot: true, firstAvailableBlock: 1 }) // t0 precedes the tail: known from the snapshot's txId list, not located
     if (rec === undefined) return
     rec.lookups.length = 0
     expect((await joiner.blockStore.getTxLocs(fresh)).every((l) => l === undefined)).toBe(true)
@@ -34,7 +35,7 @@ describe('txId filter through the ledger', () => {
     // The joiner keeps committing on top of the bootstrapped filter.
     const next = h.chain.next([await h.tx('t4', put('e'))])
     await joiner.commit(next, [0])
-    expect((await ledgerCommittedState(joiner).txIdsExist(['t1', 't4', 'never']))).toEqual([true, true, false])
+    expect((await ledgerCommittedState(joiner).txIdsExist(['t0', 't1', 't4', 'never']))).toEqual([true, true, true, false])
   })
 
   it('the committer\'s duplicate query sees every committed txId across persist points and reopen', async () => {
