@@ -12,7 +12,8 @@ import { Committer, ledgerCommittedState } from '../../src/committer/index.js'
 import { sha256 } from '../../src/crypto/sha256.js'
 import { KvLedger, createLedgerFromSnapshot, exportSnapshot } from '../../src/ledger/index.js'
 import type { SigningIdentity } from '../../src/msp/index.js'
-import { MspManager, SignaturePolicyEvaluator, policyFromString, type Policy } from '../../src/policy/index.js'
+import { AclProvider, ChannelPolicies, MspManager, SignaturePolicyEvaluator, policyFromString, type Policy } from '../../src/policy/index.js'
+import { Qscc } from '../../src/chaincode/system/qscc.js'
 import { TxValidationCode as C, blockHeaderHash, type Block } from '../../src/protos/index.js'
 import { isWeftError } from '../../src/shared/errors.js'
 import { idbKvStoreFactory } from '../../src/storage/idb.js'
@@ -81,6 +82,15 @@ for (const [backend, makeFactory] of backends) {
       // The replayed copy is indexed as an invalid duplicate; the txId still has no location.
       await expect(joiner.getTxValidationCodeByTxID(a.txId)).rejects.toSatisfy((e: unknown) => isWeftError(e, 'LEDGER_BEFORE_SNAPSHOT'))
       expect(await joiner.getTxValidationCodeByTxID(c.txId)).toBe(C.VALID)
+      // qscc GetTransactionByID answers with Fabric's reason, as a failed response.
+      const qscc = new Qscc(joiner, new AclProvider(new ChannelPolicies({ msps })))
+      const data = new TextEncoder().encode('signed proposal bytes')
+      const signedData = { identity: client.serialize(), data, signature: await client.sign(data) }
+      const ctx = { txId: 'q', channelId: 'ch', creator: client.serialize(), timestamp: { seconds: 1, nanos: 0 }, simulator: joiner.newTxSimulator('q'), proposal: { txId: 'q', channelId: 'ch', creator: client.serialize(), creatorIdentity: client.identity, timestamp: { seconds: 1, nanos: 0 }, signedData } }
+      const asked = await qscc.invoke(ctx, ['GetTransactionByID', 'ch', a.txId].map((x) => new TextEncoder().encode(x)))
+      expect(asked.status).toBe(500)
+      expect(asked.message).toBe(`failed to execute GetTransactionByID: details for txId ${a.txId} not available: the ledger was bootstrapped from a snapshot, first available block 2`)
+      expect((await qscc.invoke(ctx, ['GetTransactionByID', 'ch', c.txId].map((x) => new TextEncoder().encode(x)))).status).toBe(200)
 
       // Control: the old format carries no txIds, so the same replay commits (the old hole).
       const old = await createLedgerFromSnapshot({ channelId: 'ch', storage: makeFactory() }, asV1(snap))

@@ -65,9 +65,9 @@ export interface LoadedTxIdFilter {
 /**
  * Loads the persisted filter and adds the txIds of every blockIndex record after its `upTo`.
  * Without a usable persisted filter (a ledger from before the filter, or a corrupt record) it
- * is rebuilt from ALL blockIndex records (snapshot pseudo-records included): one paged scan of the index, i.e. reading every
- * block's txId list once (for 1M transactions ~64 MB of strings through IndexedDB, seconds in a
- * browser) — once, since the next commit persists the result.
+ * is rebuilt from ALL blockIndex records, a snapshot's pre-tail txId records included: one paged
+ * scan of the index, i.e. reading every block's txId list once (for 1M transactions ~64 MB of
+ * strings through IndexedDB, seconds in a browser) — once, since the next commit persists it.
  */
 export async function loadTxIdFilter (store: KvStore, height: number): Promise<LoadedTxIdFilter> {
   const persisted = await loadPersisted(store, height)
