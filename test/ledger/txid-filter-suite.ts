@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { BlockStore, BLOCK_TABLES, PERSIST_FILTER_EVERY, type TxLocation } from '../../src/ledger/blockstore/block-store.js'
+import { BlockStore, BLOCK_TABLES, PERSIST_FILTER_EVERY, SNAPSHOT_TXIDS_PER_RECORD, type TxLocation } from '../../src/ledger/blockstore/block-store.js'
 import { TxValidationCode } from '../../src/protos/index.js'
 import type { KvKey, KvStore, KvStoreFactory, WriteOp } from '../../src/storage/kv.js'
 import { isWeftError } from '../../src/shared/errors.js'
@@ -144,6 +144,32 @@ export function txIdFilterSuite (backend: string, makeFactory: () => KvStoreFact
         expect((await (await BlockStore.open(rec.store)).getTxLocs(all)).every((l) => l !== undefined), why).toBe(true)
         live = reopened
       }
+    })
+
+    it('a snapshot bootstrap\'s pre-tail txIds (negative-key blockIndex chunks) exist without a location, after reopen and rebuild', async () => {
+      const factory = makeFactory()
+      const { rec, bs } = await open(factory)
+      const pre = Array.from({ length: SNAPSHOT_TXIDS_PER_RECORD + 10 }, (_, i) => `pre-${i.toString(16).padStart(6, '0')}`)
+      const tail = blockTxIds(20, 3)
+      const hash = new Uint8Array(32).fill(7)
+      const { ops, apply } = bs.prepareBootstrap({ height: 21, currentBlockHash: hash, previousBlockHash: new Uint8Array(32) }, [{ num: 20, bytes: Uint8Array.of(20), hash, txIds: tail, codes: Uint8Array.from(tail.map(() => V)) }], pre)
+      await rec.store.write(ops)
+      apply()
+      await append(bs, rec.store, blockTxIds(21, 2))
+      const sample = [pre[0] as string, pre[SNAPSHOT_TXIDS_PER_RECORD - 1] as string, pre[SNAPSHOT_TXIDS_PER_RECORD] as string, pre[pre.length - 1] as string]
+      const before = { beforeSnapshot: true, firstAvailableBlock: 20 }
+      // Reopen as is, then without the persisted filter (rebuilt from blockIndex): both find them.
+      for (const damage of [[], [{ type: 'del', table: 'chain', key: META }]] as WriteOp[][]) {
+        await rec.store.write(damage)
+        const store = await BlockStore.open(rec.store)
+        expect(await store.getTxLocs([...sample, tail[1] as string, 'fresh'])).toEqual([...sample.map(() => before), { blockNum: 20, txNum: 1, validationCode: V }, undefined])
+        expect(await store.txIdsExist([...sample, blockTxIds(21, 2)[1] as string, 'fresh'])).toEqual([true, true, true, true, true, false])
+        rec.lookups.length = 0
+        expect(await store.txIdsExist(freshTxIds(300))).toEqual(freshTxIds(300).map(() => false))
+        expect(rec.lookups.flat().length).toBeLessThanOrEqual(3)
+      }
+      await expect(bs.getTxLoc(sample[0] as string)).rejects.toSatisfy((e: unknown) => isWeftError(e, 'LEDGER_BEFORE_SNAPSHOT'))
+      expect(await bs.exportTxIdsBefore(21)).toEqual([...pre, ...tail].sort())
     })
 
     it('a crash at any op of a commit, between or at persist points, never loses a committed txId', async () => {
