@@ -18,7 +18,6 @@
 import { ChaincodeError } from '../chaincode/errors.js'
 import type { InvokeResult, TxContext } from '../chaincode/types.js'
 import type { KvLedger, QueryExecutor } from '../ledger/index.js'
-import { LedgerError } from '../ledger/index.js'
 import { computeTxId, type Identity, type SigningIdentity } from '../msp/index.js'
 import { isIdentityError, PolicyError, Resources, type AclProvider, type MspManager, type SignedData } from '../policy/index.js'
 import {
@@ -208,14 +207,14 @@ export class Endorser {
     return await resolved.chaincode.invoke({ ...ctx, isInit: false }, args)
   }
 
+  /**
+   * Fabric's endorser asks the ledger for the transaction (GetTransactionByID); existence is
+   * what matters, and `txIdsExist` also knows the txIds a snapshot-bootstrapped ledger carries
+   * without their blocks (a replay of those must be refused as a duplicate too).
+   */
   async #onLedger (txId: string): Promise<boolean> {
-    try {
-      await this.init.ledger.getTransactionByID(txId)
-      return true
-    } catch (err) {
-      if (err instanceof LedgerError && err.code === 'LEDGER_NOT_FOUND') return false
-      throw err
-    }
+    const [exists] = await this.init.ledger.blockStore.txIdsExist([txId])
+    return exists === true
   }
 }
 
