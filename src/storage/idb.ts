@@ -202,6 +202,26 @@ class IdbKvStore implements KvStore {
     })
   }
 
+  async getManyKeysFromIndex (table: string, index: string, keys: readonly KvKey[]): Promise<KvKey[][]> {
+    keys.forEach((k, i) => { assertKey(k, `keys[${i}]`) })
+    return await this.run('getManyKeysFromIndex', async () => {
+      const tx = unwrap(this.db).transaction(table, 'readonly')
+      const store = tx.objectStore(table)
+      if (!store.indexNames.contains(index)) {
+        tx.abort()
+        throw new StorageError('STORAGE_BAD_INPUT', `index ${index} does not exist on ${table}`)
+      }
+      const ix = store.index(index)
+      const results = keys.map((): KvKey[] => [])
+      keys.forEach((k, i) => {
+        const req = ix.getAllKeys(k as IDBValidKey)
+        req.onsuccess = () => { results[i] = req.result.map(normalizeKey) }
+      })
+      await transactionDone(tx)
+      return results
+    })
+  }
+
   async getFromIndex<T>(table: string, index: string, options: RangeOptions = {}): Promise<Array<KvEntry<T>>> {
     if (isEmptyRange(options)) return []
     return await this.run('getFromIndex', async () => {

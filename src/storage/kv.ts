@@ -75,6 +75,12 @@ export interface KvStore {
    * backend round trip (one IndexedDB transaction): e.g. a whole block's txIds at once.
    */
   getManyFromIndex<T>(table: string, index: string, keys: readonly KvKey[]): Promise<Array<Array<KvEntry<T>>>>
+  /**
+   * `getManyFromIndex` without the values: for each index key, the primary keys of the entries
+   * whose index key equals it, in one round trip — an existence check that does not pay for
+   * reading large records.
+   */
+  getManyKeysFromIndex(table: string, index: string, keys: readonly KvKey[]): Promise<KvKey[][]>
   /** Index names currently defined on the table. */
   listIndexes(table: string): Promise<string[]>
   /** Adds indexes to an existing table (an IndexedDB version upgrade); existing ones are kept. */

@@ -119,6 +119,10 @@ class MemoryKvStore implements KvStore {
     return await Promise.all(keys.map(async (k) => await this.getFromIndex<T>(table, index, { gte: k, lte: k })))
   }
 
+  async getManyKeysFromIndex (table: string, index: string, keys: readonly KvKey[]): Promise<KvKey[][]> {
+    return (await this.getManyFromIndex(table, index, keys)).map((rows) => rows.map((r) => r.key))
+  }
+
   async listIndexes (table: string): Promise<string[]> {
     return [...this.table(table).indexes.keys()].sort()
   }

@@ -1,9 +1,12 @@
-/** Test helper: a KvStore wrapper that records index lookups and writes. */
+/** Test helper: a KvStore wrapper that records index lookups (with or without values) and writes. */
 import type { KvKey, KvStore, KvStoreFactory, WriteOp } from '../../src/storage/kv.js'
 
 /** A KvStore that records its index lookups and writes (and can skip the index: `skipIndex`). */
 export class RecordingStore {
+  /** Keys of every index lookup, with or without values. */
   readonly lookups: string[][] = []
+  /** How many of `lookups` asked for primary keys only (getManyKeysFromIndex). */
+  keyOnlyLookups = 0
   readonly writes: WriteOp[][] = []
   skipIndex = false
   readonly store: KvStore
@@ -15,6 +18,13 @@ export class RecordingStore {
           return async (table: string, index: string, keys: readonly KvKey[]) => {
             this.lookups.push(keys as string[])
             return this.skipIndex ? keys.map(() => []) : await target.getManyFromIndex(table, index, keys)
+          }
+        }
+        if (prop === 'getManyKeysFromIndex') {
+          return async (table: string, index: string, keys: readonly KvKey[]) => {
+            this.lookups.push(keys as string[])
+            this.keyOnlyLookups++
+            return this.skipIndex ? keys.map(() => []) : await target.getManyKeysFromIndex(table, index, keys)
           }
         }
         if (prop === 'write') {

@@ -124,7 +124,12 @@ for (const [backend, makeFactory] of backends) {
       rec.lookups.length = 0
       expect(await joiner.blockStore.txIdsExist(FRESH)).toEqual(FRESH.map(() => false))
       expect(rec.lookups.flat().length).toBeLessThanOrEqual(3) // a filter was rebuilt, not skipped
+      const keyOnlyBefore = rec.keyOnlyLookups
+      const lookupsBefore = rec.lookups.length
       expect(await joiner.blockStore.txIdsExist(PRE)).toEqual(PRE.map(() => true))
+      // Existence reads primary keys only, never the (large) snapshot chunk records.
+      expect(rec.lookups.length - lookupsBefore).toBe(1)
+      expect(rec.keyOnlyLookups - keyOnlyBefore).toBe(1)
 
       // The joiner commits block 6 on top; its own snapshot (tail: block 6 only) lists the
       // original pre-snapshot txIds and the blocks it held before its tail.

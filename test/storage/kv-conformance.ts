@@ -112,6 +112,11 @@ export function kvStoreConformance (backend: string, makeFactory: () => KvStoreF
       expect(many[2]?.[0]?.value).toEqual({ doc: { type: 'asset', owner: 'bob' }, tags: ['x', 'y'] })
       expect(await store.getManyFromIndex('items', 'byTag', [])).toEqual([])
       await expect(store.getManyFromIndex('items', 'noSuchIndex', ['x'])).rejects.toThrow(/does not exist/)
+      // The same lookups without the values.
+      expect(await store.getManyKeysFromIndex('items', 'byTag', ['y', 'nope', 'x', 'y'])).toEqual([['k1', 'k2'], [], ['k1'], ['k1', 'k2']])
+      expect(await store.getManyKeysFromIndex('items', 'byOwner', [['asset', 'bob']])).toEqual([['k0', 'k1']])
+      expect(await store.getManyKeysFromIndex('items', 'byTag', [])).toEqual([])
+      await expect(store.getManyKeysFromIndex('items', 'noSuchIndex', ['x'])).rejects.toThrow(/does not exist/)
     })
 
     it('adds indexes to an existing table and keeps the data', async () => {

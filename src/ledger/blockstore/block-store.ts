@@ -345,18 +345,33 @@ export class BlockStore {
    * filter, in at most one store round trip, like getTxLocs.
    */
   async txIdsExist (txIds: readonly string[]): Promise<boolean[]> {
-    const rows = await this.indexRows(txIds, 'txId existence check')
-    return txIds.map((t) => (rows.get(t)?.length ?? 0) > 0)
+    const candidates = this.filterCandidates(txIds)
+    if (candidates.length === 0) return txIds.map(() => false)
+    let keysPerTxId
+    try {
+      // Primary keys only: a hit must not read its whole index record (a snapshot chunk holds
+      // thousands of txIds).
+      keysPerTxId = await this.store.getManyKeysFromIndex('blockIndex', 'txId', candidates)
+    } catch (err) {
+      throw fromStorageError(err, 'txId existence check')
+    }
+    const found = new Set(candidates.filter((_, i) => (keysPerTxId[i]?.length ?? 0) > 0))
+    return txIds.map((t) => found.has(t))
   }
 
-  /** The txId index rows of each distinct txId the filter cannot rule out (others absent). */
-  private async indexRows (txIds: readonly string[], what: string): Promise<Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>> {
+  /** Checks `txIds`; returns the distinct ones the txId filter cannot rule out. */
+  private filterCandidates (txIds: readonly string[]): string[] {
     if (!Array.isArray(txIds)) throw new LedgerError('LEDGER_BAD_INPUT', 'txIds must be an array of strings')
     txIds.forEach((t, i) => {
       if (typeof t !== 'string' || t === '') throw new LedgerError('LEDGER_BAD_INPUT', `txIds[${i}] must be a non-empty string`)
     })
     const filter = this.txIdFilter
-    const candidates = [...new Set(txIds)].filter((t) => filter.mightContain(t))
+    return [...new Set(txIds)].filter((t) => filter.mightContain(t))
+  }
+
+  /** The txId index rows of each distinct txId the filter cannot rule out (others absent). */
+  private async indexRows (txIds: readonly string[], what: string): Promise<Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>> {
+    const candidates = this.filterCandidates(txIds)
     const found = new Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>()
     if (candidates.length === 0) return found
     let rowsPerTxId
