@@ -2,8 +2,11 @@
  * The reference committer (Fabric's core/committer + kvledger commit): validate a block, write
  * its TRANSACTIONS_FILTER and commit it through the ledger — only VALID transactions' writes
  * reach state; a block whose transactions are all invalid still commits, with its codes.
- * Blocks commit one at a time, in order. Listeners hear each committed block with per-tx
- * results (txId, code, chaincode event), which is how clients learn their transaction's fate.
+ * Blocks commit one at a time, in the order they are handed in; the next ones (up to
+ * `pipelineDepth`) are prepared meanwhile — decoded, identities and signatures checked — since
+ * that needs no state (docs/policy.md, "Pipelined commit"). Listeners hear each committed block
+ * with per-tx results (txId, code, chaincode event), which is how clients learn their
+ * transaction's fate.
  *
  * @module
  */
