@@ -95,6 +95,48 @@ function finishScalar (lane: u32): void {
   storeDigest(SCALAR_STATE, OUTPUT + (<usize>getField(LANE_MESSAGE, lane) << 5))
 }
 
+@inline function messageLength (index: u32): u32 { return load<u32>(TABLE + (<usize>index << 3), 4) }
+@inline function messageData (index: u32): usize { return INPUT + <usize>load<u32>(TABLE + (<usize>index << 3)) }
+
+/**
+ * Hashes messages `first` .. `first + 3`, which all have `length` bytes, in lockstep: every lane
+ * is at the same block, so none of the per-lane bookkeeping of the scheduler below is needed.
+ */
+function hashGroup (first: u32, length: u32): void {
+  const p0 = messageData(first)
+  const p1 = messageData(first + 1)
+  const p2 = messageData(first + 2)
+  const p3 = messageData(first + 3)
+  for (let word: usize = 0; word < 8; word++) v128.store(VSTATE + (word << 4), v128.load32_splat(IV + (word << 2)))
+  const full = <usize>(length >>> 6)
+  for (let offset: usize = 0, end = full << 6; offset < end; offset += 64) compress4(VSTATE, p0 + offset, p1 + offset, p2 + offset, p3 + offset)
+  const tail = full << 6
+  if ((length & 63) == 0) {
+    // The padding-only block is the same for all four lanes.
+    if (length != sharedLength) {
+      writePadding(LANE_PAD, p0 + tail, length)
+      scheduleWithK(LANE_PAD, SHARED_KW, SHARED_W)
+      sharedLength = length
+    }
+    compress4Shared(VSTATE, SHARED_KW)
+  } else {
+    const pad0 = LANE_PAD
+    const pad1 = LANE_PAD + 128
+    const pad2 = LANE_PAD + 256
+    const pad3 = LANE_PAD + 384
+    const padBlocks = writePadding(pad0, p0 + tail, length)
+    writePadding(pad1, p1 + tail, length)
+    writePadding(pad2, p2 + tail, length)
+    writePadding(pad3, p3 + tail, length)
+    compress4(VSTATE, pad0, pad1, pad2, pad3)
+    if (padBlocks == 2) compress4(VSTATE, pad0 + 64, pad1 + 64, pad2 + 64, pad3 + 64)
+  }
+  for (let lane: u32 = 0; lane < LANES; lane++) {
+    const out = OUTPUT + (<usize>(first + lane) << 5)
+    for (let word: u32 = 0; word < 8; word++) store<u32>(out + (<usize>word << 2), bswap<u32>(load<u32>(laneWord(word, lane))))
+  }
+}
+
 /** Hashes the `count` messages described by TABLE; digest i goes to OUTPUT + 32·i. */
 export function hashBatch (count: u32): void {
   if (count == 1) {
@@ -102,6 +144,15 @@ export function hashBatch (count: u32): void {
     return
   }
   let next: u32 = 0
+  // Leading groups of four equal-length messages (transaction ids, Merkle nodes, signatures'
+  // digests…) go in lockstep; whatever follows the first unequal group goes to the scheduler.
+  while (next + LANES <= count) {
+    const length = messageLength(next)
+    if (messageLength(next + 1) != length || messageLength(next + 2) != length || messageLength(next + 3) != length) break
+    hashGroup(next, length)
+    next += LANES
+  }
+  if (next == count) return
   let busy: u32 = 0
   for (let lane: u32 = 0; lane < LANES; lane++) {
     if (next < count) {
