@@ -6,8 +6,8 @@
 // finished with the scalar function, which is faster than one busy lane out of four.
 import { hashMessage, INPUT, IV, OUTPUT, storeDigest, TABLE, writePadding } from './common'
 import { compress } from './compress'
-import { compress4 } from './compress4'
-import { compress4Shared, scheduleWithK } from './compress4-shared'
+import { compress4, compress4x1 } from './compress4'
+import { compress4Shared, compress4SharedX1, scheduleWithK } from './compress4-shared'
 
 export { compressBlocks, inputPtr, inputCapacity, tablePtr, tableCapacity, outputPtr, statePtr } from './common'
 
@@ -25,6 +25,7 @@ const LANE_BLOCK: usize = memory.data(16, 16)    // next block to compress
 const LANE_BUSY: usize = memory.data(16, 16)     // 1 while the lane holds an unfinished message
 const LANE_PAD: usize = memory.data(4 * 128, 64) // the padded final blocks, 128 bytes per lane
 const SCALAR_STATE: usize = memory.data(32, 32)
+const SCALAR_PAD: usize = memory.data(128, 64) // the fifth message's padded blocks in hashGroup5
 
 // K[i] + W[i] of the padding-only block of a message of `sharedLength` bytes (a multiple of 64).
 // When all four lanes reach that block together (equal lengths, e.g. 64-byte Merkle nodes) it is
@@ -137,6 +138,48 @@ function hashGroup (first: u32, length: u32): void {
   }
 }
 
+/**
+ * Like hashGroup for five messages: four in the vector lanes and the fifth in scalar code
+ * interleaved with them (compress4x1), which runs on ports the vector code leaves idle.
+ */
+function hashGroup5 (first: u32, length: u32): void {
+  const p0 = messageData(first)
+  const p1 = messageData(first + 1)
+  const p2 = messageData(first + 2)
+  const p3 = messageData(first + 3)
+  const p4 = messageData(first + 4)
+  for (let word: usize = 0; word < 8; word++) v128.store(VSTATE + (word << 4), v128.load32_splat(IV + (word << 2)))
+  memory.copy(SCALAR_STATE, IV, 32)
+  const full = <usize>(length >>> 6)
+  for (let offset: usize = 0, end = full << 6; offset < end; offset += 64) {
+    compress4x1(VSTATE, p0 + offset, p1 + offset, p2 + offset, p3 + offset, SCALAR_STATE, p4 + offset)
+  }
+  const tail = full << 6
+  if ((length & 63) == 0) {
+    if (length != sharedLength) {
+      writePadding(LANE_PAD, p0 + tail, length)
+      scheduleWithK(LANE_PAD, SHARED_KW, SHARED_W)
+      sharedLength = length
+    }
+    compress4SharedX1(VSTATE, SHARED_KW, SCALAR_STATE)
+  } else {
+    const pad4 = SCALAR_PAD
+    const padBlocks = writePadding(LANE_PAD, p0 + tail, length)
+    writePadding(LANE_PAD + 128, p1 + tail, length)
+    writePadding(LANE_PAD + 256, p2 + tail, length)
+    writePadding(LANE_PAD + 384, p3 + tail, length)
+    writePadding(pad4, p4 + tail, length)
+    for (let block: usize = 0, end = <usize>padBlocks << 6; block < end; block += 64) {
+      compress4x1(VSTATE, LANE_PAD + block, LANE_PAD + 128 + block, LANE_PAD + 256 + block, LANE_PAD + 384 + block, SCALAR_STATE, pad4 + block)
+    }
+  }
+  for (let lane: u32 = 0; lane < LANES; lane++) {
+    const out = OUTPUT + (<usize>(first + lane) << 5)
+    for (let word: u32 = 0; word < 8; word++) store<u32>(out + (<usize>word << 2), bswap<u32>(load<u32>(laneWord(word, lane))))
+  }
+  storeDigest(SCALAR_STATE, OUTPUT + (<usize>(first + 4) << 5))
+}
+
 /** Hashes the `count` messages described by TABLE; digest i goes to OUTPUT + 32·i. */
 export function hashBatch (count: u32): void {
   if (count == 1) {
@@ -149,8 +192,13 @@ export function hashBatch (count: u32): void {
   while (next + LANES <= count) {
     const length = messageLength(next)
     if (messageLength(next + 1) != length || messageLength(next + 2) != length || messageLength(next + 3) != length) break
-    hashGroup(next, length)
-    next += LANES
+    if (next + LANES < count && messageLength(next + LANES) == length) {
+      hashGroup5(next, length)
+      next += LANES + 1
+    } else {
+      hashGroup(next, length)
+      next += LANES
+    }
   }
   if (next == count) return
   let busy: u32 = 0

@@ -1,5 +1,6 @@
-// The SIMD build hashes groups of four equal-length messages in lockstep (asm/sha256/index.simd.ts
-// hashGroup) and hands whatever follows the first unequal group to its lane scheduler. These cases
+// The SIMD build hashes groups of five (or four) equal-length messages in lockstep
+// (asm/sha256/index.simd.ts hashGroup5, hashGroup) and hands whatever follows the first unequal
+// group to its lane scheduler. These cases
 // aim at that seam: every padding shape, group counts with and without leftovers, a length change
 // between batches (the cached padding schedule) and uniform runs followed by mixed lengths.
 import { createHash } from 'node:crypto'
@@ -41,6 +42,7 @@ describe.each(SHA256_BACKENDS)('SHA-256 batches of equal lengths, backend %s', (
     expectReferences(batchOf(23, (i) => (i < 12 ? 64 : (i * 37) % 300)), 'uniform then mixed')
     expectReferences(batchOf(23, (i) => (i < 12 ? 55 : 128 - (i % 3))), 'uniform 55 then mixed')
     expectReferences(batchOf(20, (i) => (i === 1 ? 63 : 64)), 'mixed first group then uniform')
+    expectReferences(batchOf(9, (i) => (i === 4 ? 65 : 64)), 'four equal, a different fifth, then four equal')
   })
 
   it('random uniform prefixes then random tails equal node:crypto', () => {
