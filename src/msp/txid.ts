@@ -16,12 +16,17 @@ export function newNonce (): Uint8Array {
  * what makes a replayed transaction detectable (duplicate txId).
  */
 export function computeTxId (nonce: Uint8Array, creator: Uint8Array): string {
-  if (!(nonce instanceof Uint8Array) || nonce.length === 0) throw new MspError('MSP_MALFORMED', 'nonce must be a non-empty Uint8Array')
-  if (!(creator instanceof Uint8Array) || creator.length === 0) throw new MspError('MSP_MALFORMED', 'creator must be a non-empty Uint8Array')
+  return bytesToHex(sha256(txIdPreimage(nonce, creator, '')))
+}
+
+/** nonce ‖ creator, both checked non-empty; `at` prefixes the field names in errors. */
+function txIdPreimage (nonce: Uint8Array, creator: Uint8Array, at: string): Uint8Array {
+  if (!(nonce instanceof Uint8Array) || nonce.length === 0) throw new MspError('MSP_MALFORMED', `${at}nonce must be a non-empty Uint8Array`)
+  if (!(creator instanceof Uint8Array) || creator.length === 0) throw new MspError('MSP_MALFORMED', `${at}creator must be a non-empty Uint8Array`)
   const data = new Uint8Array(nonce.length + creator.length)
   data.set(nonce)
   data.set(creator, nonce.length)
-  return bytesToHex(sha256(data))
+  return data
 }
 
 /**
@@ -29,14 +34,7 @@ export function computeTxId (nonce: Uint8Array, creator: Uint8Array): string {
  * a block's txIds hash four lanes at a time). Same answers, same input checks.
  */
 export function computeTxIds (headers: ReadonlyArray<{ nonce: Uint8Array, creator: Uint8Array }>): string[] {
-  const messages = headers.map(({ nonce, creator }, i) => {
-    if (!(nonce instanceof Uint8Array) || nonce.length === 0) throw new MspError('MSP_MALFORMED', `headers[${i}].nonce must be a non-empty Uint8Array`)
-    if (!(creator instanceof Uint8Array) || creator.length === 0) throw new MspError('MSP_MALFORMED', `headers[${i}].creator must be a non-empty Uint8Array`)
-    const data = new Uint8Array(nonce.length + creator.length)
-    data.set(nonce)
-    data.set(creator, nonce.length)
-    return data
-  })
+  const messages = headers.map(({ nonce, creator }, i) => txIdPreimage(nonce, creator, `headers[${i}].`))
   const digests = sha256BatchInto(messages, new Uint8Array(32 * messages.length))
   return messages.map((_, i) => bytesToHex(digests.subarray(32 * i, 32 * i + 32)))
 }

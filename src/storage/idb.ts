@@ -172,16 +172,21 @@ class IdbKvStore implements KvStore {
     return await this.run('count', async () => await this.db.count(table, this.range(range)))
   }
 
+  /** A raw readonly transaction over `table` and its `index` (STORAGE_BAD_INPUT when there is no such index). */
+  private readIndex (table: string, index: string): { tx: IDBTransaction, ix: IDBIndex } {
+    const tx = unwrap(this.db).transaction(table, 'readonly')
+    const store = tx.objectStore(table)
+    if (!store.indexNames.contains(index)) {
+      tx.abort()
+      throw new StorageError('STORAGE_BAD_INPUT', `index ${index} does not exist on ${table}`)
+    }
+    return { tx, ix: store.index(index) }
+  }
+
   async getManyFromIndex<T>(table: string, index: string, keys: readonly KvKey[]): Promise<Array<Array<KvEntry<T>>>> {
     keys.forEach((k, i) => { assertKey(k, `keys[${i}]`) })
     return await this.run('getManyFromIndex', async () => {
-      const tx = unwrap(this.db).transaction(table, 'readonly')
-      const store = tx.objectStore(table)
-      if (!store.indexNames.contains(index)) {
-        tx.abort()
-        throw new StorageError('STORAGE_BAD_INPUT', `index ${index} does not exist on ${table}`)
-      }
-      const ix = store.index(index)
+      const { tx, ix } = this.readIndex(table, index)
       const results = keys.map((): Array<KvEntry<T>> => [])
       // Every key's primary keys in one transaction on raw requests (STORAGE.md: ~7× faster than
       // awaiting each); values are fetched only for keys that matched, which a lookup of fresh
@@ -205,13 +210,7 @@ class IdbKvStore implements KvStore {
   async getManyKeysFromIndex (table: string, index: string, keys: readonly KvKey[]): Promise<KvKey[][]> {
     keys.forEach((k, i) => { assertKey(k, `keys[${i}]`) })
     return await this.run('getManyKeysFromIndex', async () => {
-      const tx = unwrap(this.db).transaction(table, 'readonly')
-      const store = tx.objectStore(table)
-      if (!store.indexNames.contains(index)) {
-        tx.abort()
-        throw new StorageError('STORAGE_BAD_INPUT', `index ${index} does not exist on ${table}`)
-      }
-      const ix = store.index(index)
+      const { tx, ix } = this.readIndex(table, index)
       const results = keys.map((): KvKey[] => [])
       keys.forEach((k, i) => {
         const req = ix.getAllKeys(k as IDBValidKey)

@@ -88,7 +88,7 @@ export class TestPeer {
    */
   async reached (blockNum: number): Promise<void> {
     const errorsBefore = this.commitErrors.length
-    const done = (): boolean => this.ledger.getChainInfo().height > blockNum || this.commitErrors.length > errorsBefore
+    const done = (): boolean => this.ledger.blockStore.height > blockNum || this.commitErrors.length > errorsBefore
     if (done()) return
     await new Promise<void>((resolve) => {
       const check = (): void => {

@@ -185,7 +185,7 @@ export class BlockStore {
   prepareAppend (p: PreparedBlock): { ops: WriteOp[], apply: () => void } {
     const num = (p.block.header as { number: number }).number
     const next: ChainRecord = { height: num + 1, currentBlockHash: p.hash, previousBlockHash: this.info.currentBlockHash, base: this.info.base }
-    const index: BlockIndexRecord = { h: p.hash, ids: [...new Set(p.txIds.filter((t) => t !== ''))], tx: p.txIds, codes: p.codes }
+    const index = blockIndexRecord(p.hash, p.txIds, p.codes)
     const filter = this.txIdFilter.withAdded(index.ids)
     const persistFilter = num - this.filterPersistedUpTo >= PERSIST_FILTER_EVERY
     return {
@@ -231,7 +231,7 @@ export class BlockStore {
       filter.add(ids)
     }
     for (const b of tail) {
-      const index: BlockIndexRecord = { h: b.hash, ids: [...new Set(b.txIds.filter((t) => t !== ''))], tx: b.txIds, codes: b.codes }
+      const index = blockIndexRecord(b.hash, b.txIds, b.codes)
       ops.push({ type: 'put', table: 'blocks', key: b.num, value: b.bytes })
       ops.push({ type: 'put', table: 'blockIndex', key: b.num, value: index })
       filter.add(index.ids)
@@ -331,7 +331,7 @@ export class BlockStore {
    * transaction over the multiEntry txId index), none when nothing may be present.
    */
   async getTxLocs (txIds: readonly string[]): Promise<Array<TxLocation | TxBeforeSnapshot | undefined>> {
-    const rows = await this.indexRows(txIds, 'transaction lookup')
+    const rows = await this.indexRows(txIds)
     const base = this.info.base
     return txIds.map((t) => {
       const r = rows.get(t)
@@ -370,7 +370,7 @@ export class BlockStore {
   }
 
   /** The txId index rows of each distinct txId the filter cannot rule out (others absent). */
-  private async indexRows (txIds: readonly string[], what: string): Promise<Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>> {
+  private async indexRows (txIds: readonly string[]): Promise<Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>> {
     const candidates = this.filterCandidates(txIds)
     const found = new Map<string, Array<KvEntry<BlockIndexRecord | SnapshotTxIdsRecord>>>()
     if (candidates.length === 0) return found
@@ -378,7 +378,7 @@ export class BlockStore {
     try {
       rowsPerTxId = await this.store.getManyFromIndex<BlockIndexRecord | SnapshotTxIdsRecord>('blockIndex', 'txId', candidates)
     } catch (err) {
-      throw fromStorageError(err, what)
+      throw fromStorageError(err, 'transaction lookup')
     }
     candidates.forEach((txId, i) => { found.set(txId, rowsPerTxId[i] ?? []) })
     return found
@@ -458,6 +458,11 @@ export class BlockStore {
       yield await this.getBlockByNumber(n)
     }
   }
+}
+
+/** A block's index record; `ids` are its distinct non-empty txIds (the multiEntry `txId` index). */
+function blockIndexRecord (hash: Uint8Array, txIds: string[], codes: Uint8Array): BlockIndexRecord {
+  return { h: hash, ids: [...new Set(txIds.filter((t) => t !== ''))], tx: txIds, codes }
 }
 
 /**
